@@ -1,0 +1,56 @@
+# One entry point for every task. `make run` and `make test` are all a newcomer needs.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-sqlite test-postgres lint check setup browser messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+
+# Loads the demo region only into an empty database, so a second `make run` keeps user data.
+run: setup
+	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py demo_accounts
+	OPENDOOR_DEBUG=$${OPENDOOR_DEBUG:-false} $(BIN)/python manage.py runserver --insecure 127.0.0.1:8000
+
+# Debian's chromium drives the browser journeys; installed here when missing (never `playwright install`).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core)
+
+test: $(STAMP) browser
+	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
+	$(MAKE) test-sqlite
+	@if [ "$$CI" = "true" ]; then $(MAKE) test-postgres; fi
+
+test-sqlite:
+	@echo "== test suite on SQLite =="
+	DATABASE_URL= $(BIN)/pytest -n 2 --dist loadfile
+
+test-postgres:
+	@echo "== test suite on PostgreSQL =="
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --dist loadfile
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+check: lint
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l ru --ignore=.venv --ignore=var --no-obsolete --no-location
+	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

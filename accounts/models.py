@@ -1,0 +1,124 @@
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Territory(models.Model):
+    """A municipality of the region (муниципальное образование)."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("city district")
+        DISTRICT = "district", _("municipal district")
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.DISTRICT)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("territory")
+
+    def __str__(self):
+        return self.name
+
+
+class Agency(models.Model):
+    """A body or institution of the prevention system, or the reconciliation service itself."""
+
+    class Kind(models.TextChoices):
+        COMMISSION = "commission", _("juvenile commission")
+        GUARDIANSHIP = "guardianship", _("guardianship body")
+        POLICE_JUVENILE = "police_juvenile", _("police juvenile unit")
+        SOCIAL = "social", _("social institution for minors")
+        RESIDENTIAL = "residential", _("residential institution for orphans")
+        SCHOOL = "school", _("school")
+        DEPARTMENT = "department", _("regional department")
+        RECONCILIATION_SERVICE = "service", _("reconciliation service")
+
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territory"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="agencies",
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        constraints = [models.UniqueConstraint(fields=["short_name"], name="agency_short_name_unique")]
+
+    def __str__(self):
+        return self.short_name
+
+    @property
+    def is_service(self):
+        return self.kind == self.Kind.RECONCILIATION_SERVICE
+
+
+class Role(models.TextChoices):
+    REFERRER = "referrer", _("referrer")
+    FACILITATOR = "facilitator", _("facilitator")
+    COORDINATOR = "coordinator", _("coordinator")
+    METHODOLOGIST = "methodologist", _("methodologist")
+    ANALYST = "analyst", _("analyst")
+    ORGANISER = "organiser", _("event organiser")
+    ADMIN = "admin", _("administrator")
+
+
+class User(AbstractUser):
+    patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
+    position = models.CharField(_("position"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+
+    def __str__(self):
+        return self.short_name
+
+    @property
+    def short_name(self):
+        """«Иванова А. П.» — how Russian paperwork names a colleague."""
+        initials = "".join(f"{part[0]}. " for part in (self.first_name, self.patronymic) if part).strip()
+        return f"{self.last_name} {initials}".strip() or self.username
+
+    @property
+    def full_name(self):
+        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p) or self.username
+
+    @cached_property
+    def memberships_cached(self):
+        return list(self.memberships.select_related("agency", "agency__territory"))
+
+    def agency_ids(self, role):
+        return {m.agency_id for m in self.memberships_cached if m.role == role}
+
+    def has_role(self, role):
+        return any(m.role == role for m in self.memberships_cached)
+
+    @property
+    def roles(self):
+        return sorted({m.role for m in self.memberships_cached})
+
+    @property
+    def main_agency(self):
+        return self.memberships_cached[0].agency if self.memberships_cached else None
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("membership")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency", "role"], name="membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.agency} ({self.get_role_display()})"

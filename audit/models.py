@@ -1,0 +1,70 @@
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("the audit log is append-only")
+
+    def delete(self):
+        raise AppendOnlyError("the audit log is append-only")
+
+
+class AuditEvent(models.Model):
+    """One row per action or read. Field names only, never personal values (152-ФЗ)."""
+
+    class Kind(models.TextChoices):
+        WRITE = "write", _("change")
+        READ = "read", _("read")
+        EXPORT = "export", _("export")
+        LOGIN = "login", _("login")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.WRITE)
+    action = models.CharField(_("action"), max_length=64)
+    object_type = models.CharField(max_length=32)
+    object_code = models.CharField(max_length=32, db_index=True)
+    fields = models.JSONField(default=list, blank=True)
+    # Each row carries a hash of the previous one, so a removed or edited row breaks the chain.
+    prev_hash = models.CharField(max_length=64, blank=True)
+    row_hash = models.CharField(max_length=64, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("audit record")
+
+    def compute_hash(self):
+        payload = "|".join(
+            [
+                self.prev_hash,
+                self.at.isoformat() if self.at else "",
+                str(self.actor_id or ""),
+                self.kind,
+                self.action,
+                self.object_type,
+                self.object_code,
+                ",".join(self.fields),
+            ]
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise AppendOnlyError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("the audit log is append-only")

@@ -1,0 +1,305 @@
+"""Every change of a case. Each checks its rule, runs in one transaction and writes its audit row."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from audit import log
+from lib.errors import ActionError
+from lib.state import check_transition
+from people.models import Person
+
+from .models import (
+    CASE_TRANSITIONS,
+    OPEN_STATES,
+    REPORTABLE_STATES,
+    Agreement,
+    AgreementItem,
+    CaseStatus,
+    Consent,
+    FollowUp,
+    Meeting,
+    OutcomeReport,
+    Participant,
+    Program,
+    Screening,
+)
+
+S = CaseStatus
+
+
+def transition(case, target, *, actor, action, fields=()):
+    """The one place a case changes state: checks the table, records when, writes the audit row."""
+    check_transition(CASE_TRANSITIONS, CaseStatus.choices, case.status, target)
+    with transaction.atomic():
+        if target == S.SAFETY_HOLD:
+            case.held_from = case.status
+        elif case.status == S.SAFETY_HOLD and target != S.TERMINATED:
+            if target != case.held_from:
+                raise ActionError(_("A case on hold resumes only at the stage where it stopped."))
+            case.held_from = ""
+        if target == S.CLOSED:
+            case.closed_on = timezone.localdate()
+        case.status = target
+        case.status_changed_at = timezone.now()
+        case.save()
+        log.record(actor, action, case, fields=["status", *fields])
+
+
+def _require(case, states, message):
+    if case.status not in states:
+        raise ActionError(message)
+
+
+def _no_future(day, label):
+    if day > timezone.localdate():
+        raise ActionError(_("%(what)s cannot be in the future.") % {"what": label})
+
+
+@transaction.atomic
+def assign_facilitators(case, facilitators, *, actor):
+    facilitators = list(facilitators)
+    if not 1 <= len(facilitators) <= 2:
+        raise ActionError(_("Choose one or two facilitators."))
+    for user in facilitators:
+        if case.service_id not in user.agency_ids(Role.FACILITATOR):
+            raise ActionError(_("%(name)s is not a facilitator of this service.") % {"name": user.short_name})
+    if case.status not in OPEN_STATES:
+        raise ActionError(_("Facilitators are assigned only while the case is open."))
+    case.facilitators.set(facilitators)
+    log.record(actor, "case.assign", case, fields=["facilitators"])
+    if case.status == S.REGISTERED:
+        transition(case, S.SCREENING, actor=actor, action="case.start_screening")
+
+
+@transaction.atomic
+def record_screening(case, *, actor, done_on, answers, outcome, safeguards="", recheck_on=None,
+                     reason="", referred_to=""):
+    _require(case, {S.SCREENING, S.PREPARATION, S.PROGRAM, S.FOLLOW_UP},
+             _("A screening is recorded while the case is being worked on."))
+    _no_future(done_on, _("The date of the screening"))
+    missing = [key for key, _label in Screening.QUESTIONS if answers.get(key, {}).get("answer") not in
+               Screening.Answer.values]
+    if missing:
+        raise ActionError(_("Answer every question of the checklist."))
+    O = Screening.Outcome
+    if outcome == O.SAFEGUARDS and not safeguards.strip():
+        raise ActionError(_("List the safeguards the program needs."))
+    if outcome == O.NOT_NOW and not recheck_on:
+        raise ActionError(_("Set the date of the re-check."))
+    if outcome == O.NOT_SUITABLE and not reason.strip():
+        raise ActionError(_("Give the reason why the case is not suitable."))
+    screening = Screening.objects.create(
+        case=case, by=actor, done_on=done_on, answers=answers, outcome=outcome, safeguards=safeguards,
+        recheck_on=recheck_on, reason=reason, referred_to=referred_to,
+    )
+    log.record(actor, "case.screening", case, fields=["screening"])
+    if case.status == S.SCREENING and screening.allows_joint_meeting:
+        transition(case, S.PREPARATION, actor=actor, action="case.prepare")
+    elif case.status == S.SCREENING and outcome == O.NOT_SUITABLE:
+        transition(case, S.NOT_SUITABLE, actor=actor, action="case.not_suitable")
+    elif case.status == S.PREPARATION and not screening.allows_joint_meeting:
+        transition(case, S.SCREENING, actor=actor, action="case.rescreen")
+    return screening
+
+
+@transaction.atomic
+def choose_program(case, *, actor, kind, shuttle=False):
+    _require(case, {S.SCREENING, S.PREPARATION}, _("The program kind is chosen before the program starts."))
+    if shuttle and kind != Program.Kind.MEDIATION:
+        raise ActionError(_("Only mediation can be run as shuttle mediation."))
+    Program.objects.update_or_create(case=case, defaults={"kind": kind, "shuttle": shuttle})
+    log.record(actor, "case.program", case, fields=["program.kind", "program.shuttle"])
+
+
+@transaction.atomic
+def add_participant(case, *, actor, person_fields, role, person=None):
+    _require(case, OPEN_STATES, _("Participants are added while the case is open."))
+    if person is None:
+        person = Person.objects.create(**person_fields)
+    if case.participants.filter(person=person).exists():
+        raise ActionError(_("This person is already a participant."))
+    participant = Participant.objects.create(case=case, person=person, role=role, is_minor=person.is_minor)
+    log.record(actor, "case.participant.add", case, fields=["participant"])
+    return participant
+
+
+@transaction.atomic
+def record_consent(participant, *, actor, purpose, by_representative, given_on):
+    case = participant.case
+    _require(case, OPEN_STATES, _("Consent is recorded while the case is open."))
+    _no_future(given_on, _("The date of consent"))
+    if by_representative and not participant.is_minor:
+        raise ActionError(_("A legal representative's consent is recorded for minors only."))
+    consent = Consent.objects.create(
+        participant=participant, purpose=purpose, by_representative=by_representative, given_on=given_on,
+        recorded_by=actor,
+    )
+    log.record(actor, "case.consent.give", case, fields=["consent." + purpose])
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(consent, *, actor, on=None):
+    if consent.withdrawn_on:
+        raise ActionError(_("This consent has already been withdrawn."))
+    consent.withdrawn_on = on or timezone.localdate()
+    consent.save(update_fields=["withdrawn_on"])
+    log.record(actor, "case.consent.withdraw", consent.participant.case, fields=["consent." + consent.purpose])
+
+
+@transaction.atomic
+def record_meeting(case, *, actor, kind, held, date, duration_minutes=None, attendees=(), notes=""):
+    K = Meeting.Kind
+    _require(case, {S.PREPARATION, S.PROGRAM, S.FOLLOW_UP},
+             _("Meetings are recorded after the screening and before the report."))
+    today = timezone.localdate()
+    if held and date > today:
+        raise ActionError(_("A meeting that took place cannot have a date in the future."))
+    if not held and date < today:
+        raise ActionError(_("A planned meeting needs a date from today on."))
+    attendees = list(attendees)
+    if held and not attendees:
+        raise ActionError(_("Mark who took part in the meeting."))
+    if any(a.case_id != case.pk for a in attendees):
+        raise ActionError(_("Attendees must be participants of this case."))
+    if kind in {K.JOINT, K.FAMILY_TIME}:
+        screening = case.latest_screening()
+        if screening is None or not screening.allows_joint_meeting:
+            raise ActionError(
+                _("A joint meeting can be scheduled only after a screening says «suitable» "
+                  "or «suitable with safeguards».")
+            )
+        program = getattr(case, "program", None)
+        if program is None:
+            raise ActionError(_("Choose the program kind before the joint meeting."))
+        if program.shuttle:
+            raise ActionError(_("In shuttle mediation the parties do not meet: record preliminary meetings."))
+    without_consent = [a.person.full_name for a in attendees if not a.consent_in_force(Consent.Purpose.TAKE_PART)]
+    if without_consent:
+        raise ActionError(
+            _("No consent to take part is recorded for: %(names)s.") % {"names": ", ".join(without_consent)}
+        )
+    if kind == K.FAMILY_TIME:
+        notes = ""  # private family time has no professional notes by definition
+    meeting = Meeting.objects.create(
+        case=case, kind=kind, held=held, date=date, duration_minutes=duration_minutes, notes=notes,
+        recorded_by=actor,
+    )
+    meeting.attendees.set(attendees)
+    log.record(actor, "case.meeting", case, fields=["meeting", *(["notes"] if notes else [])])
+    if held and kind == K.JOINT and case.status == S.PREPARATION:
+        transition(case, S.PROGRAM, actor=actor, action="case.program_started")
+    return meeting
+
+
+@transaction.atomic
+def mark_not_held(case, *, actor, reason, comment=""):
+    case.not_held_reason = reason
+    case.not_held_comment = comment
+    transition(case, S.NOT_HELD, actor=actor, action="case.not_held", fields=["not_held_reason"])
+
+
+@transaction.atomic
+def record_agreement(case, *, actor, concluded_on, text, items):
+    """items: list of dicts with action, responsible, deadline, checker."""
+    _no_future(concluded_on, _("The date of the agreement"))
+    if not items:
+        raise ActionError(_("An agreement needs at least one item: who does what and by when."))
+    program = getattr(case, "program", None)
+    if case.status == S.PREPARATION and program and program.shuttle:
+        # Shuttle mediation reaches its agreement without a joint meeting.
+        transition(case, S.PROGRAM, actor=actor, action="case.program_started")
+    _require(case, {S.PROGRAM}, _("The agreement is recorded once the program is under way."))
+    if hasattr(case, "agreement"):
+        raise ActionError(_("The agreement of this case is already recorded."))
+    agreement = Agreement.objects.create(case=case, concluded_on=concluded_on, text=text)
+    AgreementItem.objects.bulk_create(AgreementItem(agreement=agreement, **item) for item in items)
+    log.record(actor, "case.agreement", case, fields=["agreement", "items"])
+    transition(case, S.FOLLOW_UP, actor=actor, action="case.follow_up")
+    return agreement
+
+
+@transaction.atomic
+def record_followup(item, *, actor, result, checked_on, comment=""):
+    case = item.agreement.case
+    _require(case, {S.FOLLOW_UP}, _("Follow-up is recorded while the case is in follow-up."))
+    _no_future(checked_on, _("The date of the check"))
+    followup = FollowUp.objects.create(item=item, result=result, checked_on=checked_on, comment=comment,
+                                       recorded_by=actor)
+    log.record(actor, "case.followup", case, fields=["followup"])
+    return followup
+
+
+def report_defaults(case):
+    """A draft the facilitator only reviews: counts, dates and results come from the case file."""
+    O, F = OutcomeReport.Outcome, OutcomeReport.FollowUpResult
+    program = getattr(case, "program", None)
+    held_meetings = [m for m in case.meetings.all() if m.held]
+    took_part = {p.pk: p for m in held_meetings for p in m.attendees.all()}
+    agreement = getattr(case, "agreement", None)
+    results = []
+    if agreement:
+        for item in agreement.items.all():
+            last = item.latest_followup()
+            results.append(last.result if last else None)
+    if not results or None in results:
+        followup = F.NOT_CHECKED
+    elif all(r == FollowUp.Result.DONE for r in results):
+        followup = F.FULFILLED
+    elif all(r == FollowUp.Result.NOT_DONE for r in results):
+        followup = F.NOT_FULFILLED
+    else:
+        followup = F.PARTLY
+    outcome = {
+        S.NOT_SUITABLE: O.NOT_SUITABLE,
+        S.NOT_HELD: O.NOT_HELD,
+        S.TERMINATED: O.TERMINATED,
+        S.FOLLOW_UP: O.AGREEMENT,
+    }.get(case.status, O.NO_AGREEMENT)
+    held = case.status in {S.PROGRAM, S.FOLLOW_UP}
+    return {
+        "held": held,
+        "program_kind": program.kind if program else "",
+        "started_on": held_meetings[0].date if held_meetings else None,
+        "finished_on": held_meetings[-1].date if held_meetings else None,
+        "minors": sum(1 for p in took_part.values() if p.is_minor),
+        "adults": sum(1 for p in took_part.values() if not p.is_minor),
+        "outcome": outcome,
+        "followup_result": followup if held else F.NOT_CHECKED,
+    }
+
+
+@transaction.atomic
+def draft_report(case, *, actor, fields):
+    _require(case, REPORTABLE_STATES, _("The outcome report is prepared when the work on the case is done."))
+    if fields.get("started_on") and fields.get("finished_on") and fields["finished_on"] < fields["started_on"]:
+        raise ActionError(_("The program cannot finish before it started."))
+    report = getattr(case, "report", None)
+    if report and report.signed_at:
+        raise ActionError(_("The report is already signed and cannot be changed."))
+    report, _created = OutcomeReport.objects.update_or_create(
+        case=case, defaults={**fields, "drafted_by": actor, "drafted_at": timezone.now()}
+    )
+    log.record(actor, "case.report.draft", case, fields=sorted(fields))
+    return report
+
+
+@transaction.atomic
+def sign_report(case, *, actor):
+    report = getattr(case, "report", None)
+    if report is None:
+        raise ActionError(_("There is no draft report to sign yet."))
+    if report.signed_at:
+        raise ActionError(_("The report is already signed."))
+    report.signed_by = actor
+    report.signed_at = timezone.now()
+    report.save(update_fields=["signed_by", "signed_at"])
+    transition(case, S.REPORTED, actor=actor, action="case.report.sign", fields=["report.signed_at"])
+    return report
+
+
+@transaction.atomic
+def close_case(case, *, actor):
+    transition(case, S.CLOSED, actor=actor, action="case.close")

@@ -1,0 +1,171 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from lib.forms import DateInput, date_field, not_in_future
+from people.models import Person
+
+from .models import Consent, FollowUp, Meeting, NotHeldReason, OutcomeReport, Participant, Program, Screening
+
+
+class AssignForm(forms.Form):
+    facilitators = forms.ModelMultipleChoiceField(
+        label=_("Facilitators"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, service, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facilitators"].queryset = User.objects.filter(
+            memberships__agency=service, memberships__role=Role.FACILITATOR, is_active=True
+        ).order_by("last_name", "first_name")
+        self.fields["facilitators"].label_from_instance = lambda u: u.full_name
+
+    def clean_facilitators(self):
+        chosen = self.cleaned_data["facilitators"]
+        if len(chosen) > 2:
+            raise forms.ValidationError(_("A program has one or two facilitators."))
+        return chosen
+
+
+class ScreeningForm(forms.Form):
+    done_on = date_field(_("Date of screening"), validators=[not_in_future])
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Screening.Outcome.choices, widget=forms.RadioSelect)
+    safeguards = forms.CharField(label=_("Safeguards (for «suitable with safeguards»)"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+    recheck_on = forms.DateField(label=_("Re-check date (for «not suitable now»)"), required=False,
+                                 widget=DateInput())
+    reason = forms.CharField(label=_("Reason (for «not suitable»)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    referred_to = forms.CharField(label=_("Referred to"), required=False, max_length=255)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, question in Screening.QUESTIONS:
+            self.fields[f"{key}_answer"] = forms.ChoiceField(
+                label=question, choices=Screening.Answer.choices, widget=forms.RadioSelect
+            )
+            self.fields[f"{key}_source"] = forms.CharField(
+                label=_("Source of the answer"), required=False, max_length=255
+            )
+
+    def question_rows(self):
+        for key, question in Screening.QUESTIONS:
+            yield question, self[f"{key}_answer"], self[f"{key}_source"]
+
+    def answers(self):
+        return {
+            key: {"answer": self.cleaned_data[f"{key}_answer"], "source": self.cleaned_data[f"{key}_source"]}
+            for key, _label in Screening.QUESTIONS
+        }
+
+
+class ProgramForm(forms.ModelForm):
+    class Meta:
+        model = Program
+        fields = ["kind", "shuttle"]
+
+
+class ParticipantForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Person from the referral"), queryset=Person.objects.none(),
+                                    required=False, empty_label=_("— a new person —"))
+    surname = forms.CharField(label=_("Surname"), max_length=100, required=False)
+    name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput(),
+                                 validators=[not_in_future])
+    role = forms.ChoiceField(label=_("Role in the program"), choices=Participant.Role.choices)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(referral_roles__referral=case.referral_id)
+        self.fields["person"].label_from_instance = lambda p: p.full_name
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("person") and not (data.get("surname") and data.get("name")):
+            raise forms.ValidationError(_("Choose a person from the referral or enter surname and first name."))
+        return data
+
+    def person_fields(self):
+        return {k: self.cleaned_data[k] for k in ("surname", "name", "patronymic", "birth_date")
+                if self.cleaned_data.get(k)}
+
+
+class ConsentForm(forms.Form):
+    participant = forms.ModelChoiceField(label=_("Participant"), queryset=Participant.objects.none())
+    purpose = forms.ChoiceField(label=_("Consent"), choices=Consent.Purpose.choices)
+    by_representative = forms.BooleanField(label=_("Given by the legal representative of a minor"),
+                                           required=False)
+    given_on = date_field(_("Given on"), validators=[not_in_future])
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = case.participants.select_related("person")
+        self.fields["participant"].label_from_instance = lambda p: p.person.full_name
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of meeting"), choices=Meeting.Kind.choices)
+    held = forms.TypedChoiceField(
+        label=_("The meeting"), coerce=lambda v: v == "1", widget=forms.RadioSelect,
+        choices=[("1", _("took place")), ("0", _("is planned"))],
+    )
+    date = date_field(_("Date"))
+    duration_minutes = forms.IntegerField(label=_("Duration, minutes"), required=False, min_value=5,
+                                          max_value=600)
+    attendees = forms.ModelMultipleChoiceField(label=_("Attendees"), queryset=Participant.objects.none(),
+                                               required=False, widget=forms.CheckboxSelectMultiple)
+    notes = forms.CharField(label=_("Confidential notes (seen only by the service)"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = case.participants.select_related("person")
+        self.fields["attendees"].label_from_instance = lambda p: p.person.full_name
+
+
+class NotHeldForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why the program was not held"), choices=NotHeldReason.choices)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AgreementForm(forms.Form):
+    concluded_on = date_field(_("Date of the agreement"), validators=[not_in_future])
+    text = forms.CharField(label=_("Text of the agreement"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AgreementItemForm(forms.Form):
+    action = forms.CharField(label=_("What will be done"), max_length=500, required=False)
+    responsible = forms.CharField(label=_("Who does it"), max_length=200, required=False)
+    deadline = forms.DateField(label=_("By when"), required=False, widget=DateInput())
+    checker = forms.CharField(label=_("Who checks"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if any(data.get(k) for k in ("action", "responsible", "deadline", "checker")):
+            for key in ("action", "responsible", "deadline", "checker"):
+                if not data.get(key):
+                    self.add_error(key, _("Fill in every column of the item."))
+        return data
+
+    def is_blank(self):
+        return not any(self.cleaned_data.get(k) for k in ("action", "responsible", "deadline", "checker"))
+
+
+AgreementItemFormSet = forms.formset_factory(AgreementItemForm, extra=0, min_num=3, max_num=20)
+
+
+class FollowUpForm(forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=FollowUp.Result.choices)
+    checked_on = date_field(_("Checked on"), validators=[not_in_future])
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=500)
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = OutcomeReport
+        fields = ["held", "program_kind", "started_on", "finished_on", "minors", "adults", "outcome",
+                  "followup_result", "summary"]
+        widgets = {"started_on": DateInput(), "finished_on": DateInput(),
+                   "summary": forms.Textarea(attrs={"rows": 5})}

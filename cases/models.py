@@ -1,0 +1,309 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Agency
+from lib.codes import new_code
+from people.models import Person
+from referrals.models import Referral
+
+
+class CaseStatus(models.TextChoices):
+    REGISTERED = "registered", _("registered")
+    SCREENING = "screening", _("safety screening")
+    PREPARATION = "preparation", _("preparation")
+    PROGRAM = "program", _("program under way")
+    FOLLOW_UP = "follow_up", _("follow-up of the agreement")
+    NOT_SUITABLE = "not_suitable", _("not suitable for a program")
+    NOT_HELD = "not_held", _("program not held")
+    SAFETY_HOLD = "safety_hold", _("on hold: child safety")
+    TERMINATED = "terminated", _("terminated")
+    REPORTED = "reported", _("outcome reported")
+    CLOSED = "closed", _("closed")
+
+
+S = CaseStatus
+OPEN_STATES = {S.REGISTERED, S.SCREENING, S.PREPARATION, S.PROGRAM, S.FOLLOW_UP}
+# DESIGN §4.1. Any open state may also go to SAFETY_HOLD; SAFETY_HOLD returns to where it was.
+CASE_TRANSITIONS = {
+    S.REGISTERED: {S.SCREENING},
+    S.SCREENING: {S.PREPARATION, S.NOT_SUITABLE},
+    S.PREPARATION: {S.PROGRAM, S.NOT_HELD, S.SCREENING},
+    S.PROGRAM: {S.FOLLOW_UP, S.REPORTED},
+    S.FOLLOW_UP: {S.REPORTED},
+    S.NOT_SUITABLE: {S.REPORTED},
+    S.NOT_HELD: {S.REPORTED},
+    S.SAFETY_HOLD: {S.TERMINATED} | OPEN_STATES,
+    S.TERMINATED: {S.REPORTED},
+    S.REPORTED: {S.CLOSED},
+    S.CLOSED: set(),
+}
+for _state in OPEN_STATES:
+    CASE_TRANSITIONS[_state] = CASE_TRANSITIONS[_state] | {S.SAFETY_HOLD}
+# States from which the facilitator drafts the outcome report and the coordinator signs it.
+REPORTABLE_STATES = {S.PROGRAM, S.FOLLOW_UP, S.NOT_SUITABLE, S.NOT_HELD, S.TERMINATED}
+
+
+class Case(models.Model):
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="case")
+    service = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="cases")
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("journal number"))
+    status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=S.REGISTERED)
+    held_from = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
+    opened_on = models.DateField(_("opened"), default=timezone.localdate)
+    closed_on = models.DateField(_("closed"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("facilitators"), blank=True, related_name="assigned_cases"
+    )
+    not_held_reason = models.CharField(_("why the program was not held"), max_length=24, blank=True)
+    not_held_comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["-year", "-number"]
+        verbose_name = _("case")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "year", "number"], name="case_journal_number_unique"),
+        ]
+        indexes = [models.Index(fields=["service", "status"], name="case_service_status_idx")]
+
+    def __str__(self):
+        return self.journal_number
+
+    @property
+    def journal_number(self):
+        return f"{self.number}/{self.year}"
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATES
+
+    @property
+    def report_signed(self):
+        report = getattr(self, "report", None)
+        return bool(report and report.signed_at)
+
+    def latest_screening(self):
+        return self.screenings.order_by("-done_on", "-id").first()
+
+
+class NotHeldReason(models.TextChoices):
+    PARTY_REFUSED = "party_refused", _("a party refused")
+    UNREACHABLE = "unreachable", _("a party could not be reached")
+    RESOLVED = "resolved", _("the situation resolved itself")
+    UNSAFE = "unsafe", _("unsafe to hold")
+
+
+class Screening(models.Model):
+    """The safety and suitability checklist of DESIGN §4.3; one row per (re-)screening."""
+
+    class Outcome(models.TextChoices):
+        SUITABLE = "suitable", _("suitable")
+        SAFEGUARDS = "safeguards", _("suitable with safeguards")
+        NOT_NOW = "not_now", _("not suitable now")
+        NOT_SUITABLE = "not_suitable", _("not suitable")
+
+    QUESTIONS = [
+        ("violence", _("Ongoing violence or a threat to life and health")),
+        ("sexual_abuse", _("Sexual abuse")),
+        ("acknowledgement", _("The person who caused harm acknowledges it")),
+        ("coercion", _("Coercive control or power imbalance")),
+        ("intoxication", _("Intoxication, acute mental illness or suicidality")),
+        ("consent", _("Informed and voluntary consent of each party, including the child")),
+        ("child_safe", _("The child can take part safely")),
+        ("criminal", _("Open criminal proceedings")),
+        ("cofacilitator", _("A co-facilitator is needed")),
+    ]
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("yes")
+        NO = "no", _("no")
+        UNKNOWN = "unknown", _("unknown")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="screenings")
+    done_on = models.DateField(_("date of screening"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # {"violence": {"answer": "no", "source": "..."}, ...} for every key of QUESTIONS.
+    answers = models.JSONField(default=dict)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    safeguards = models.TextField(_("safeguards"), blank=True)
+    recheck_on = models.DateField(_("re-check date"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    referred_to = models.CharField(_("referred to"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-done_on", "-id"]
+
+    @property
+    def allows_joint_meeting(self):
+        return self.outcome in {self.Outcome.SUITABLE, self.Outcome.SAFEGUARDS}
+
+    def answer_rows(self):
+        labels = dict(self.Answer.choices)
+        for key, question in self.QUESTIONS:
+            item = self.answers.get(key, {})
+            yield question, labels.get(item.get("answer"), "—"), item.get("source", "")
+
+
+class ProgramKind(models.TextChoices):
+    MEDIATION = "mediation", _("restorative mediation")
+    HARM_REPAIR = "harm_repair", _("harm repair program")
+    FAMILY_CONFERENCE = "family_conference", _("family group conference")
+    CIRCLE = "circle", _("community circle")
+    SCHOOL_CONFERENCE = "school_conference", _("school restorative conference")
+    PREVENTIVE = "preventive", _("preventive restorative program")
+
+
+class Program(models.Model):
+    """The restorative program of a case; run by the case's one or two facilitators."""
+
+    Kind = ProgramKind
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="program")
+    kind = models.CharField(_("program kind"), max_length=24, choices=ProgramKind.choices)
+    shuttle = models.BooleanField(_("shuttle mediation (the parties do not meet)"), default=False)
+    chosen_on = models.DateField(default=timezone.localdate)
+
+
+class Participant(models.Model):
+    class Role(models.TextChoices):
+        PARTY = "party", _("party")
+        CHILD = "child", _("child")
+        REPRESENTATIVE = "representative", _("legal representative")
+        RELATIVE = "relative", _("relative or friend of the family")
+        SUPPORTER = "supporter", _("support person")
+        PROFESSIONAL = "professional", _("specialist")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(_("role in the program"), max_length=16, choices=Role.choices)
+    is_minor = models.BooleanField(_("minor"), default=False)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["case", "person"], name="participant_unique")]
+
+    def __str__(self):
+        return self.person.full_name
+
+    @property
+    def consent_in_force_take_part(self):
+        return self.consent_in_force(Consent.Purpose.TAKE_PART)
+
+    def consent_in_force(self, purpose):
+        """Consent given and not withdrawn; a minor also needs the legal representative's consent."""
+        active = [c for c in self.consents.all() if c.purpose == purpose and not c.withdrawn_on]
+        own = any(not c.by_representative for c in active)
+        if self.is_minor:
+            return own and any(c.by_representative for c in active)
+        return own
+
+
+class Consent(models.Model):
+    class Purpose(models.TextChoices):
+        TAKE_PART = "take_part", _("to take part in the program")
+        SHARE_AGREEMENT = "share_agreement", _("to share the agreement with the referring agency")
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
+    # For a minor the child's own assent and the legal representative's consent are two rows.
+    by_representative = models.BooleanField(_("given by the legal representative"), default=False)
+    given_on = models.DateField(_("given on"))
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["given_on", "id"]
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        PRELIMINARY = "preliminary", _("preliminary meeting")
+        JOINT = "joint", _("joint meeting")
+        FAMILY_TIME = "family_time", _("private family time")
+        REVIEW = "review", _("review meeting")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField(_("kind of meeting"), max_length=16, choices=Kind.choices)
+    held = models.BooleanField(_("held"), default=True)
+    date = models.DateField(_("date"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration, minutes"), null=True, blank=True)
+    attendees = models.ManyToManyField(Participant, verbose_name=_("attendees"), related_name="meetings")
+    notes = models.TextField(_("confidential notes"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["date", "id"]
+
+
+class Agreement(models.Model):
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="agreement")
+    concluded_on = models.DateField(_("date of the agreement"))
+    text = models.TextField(_("text of the agreement"), blank=True)
+
+
+class AgreementItem(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="items")
+    action = models.CharField(_("what will be done"), max_length=500)
+    responsible = models.CharField(_("who does it"), max_length=200)
+    deadline = models.DateField(_("by when"))
+    checker = models.CharField(_("who checks"), max_length=200)
+
+    class Meta:
+        ordering = ["deadline", "id"]
+
+    def latest_followup(self):
+        rows = list(self.followups.all())
+        return max(rows, key=lambda f: (f.checked_on, f.id)) if rows else None
+
+
+class FollowUp(models.Model):
+    class Result(models.TextChoices):
+        DONE = "done", _("done")
+        PARTLY = "partly", _("partly done")
+        NOT_DONE = "not_done", _("not done")
+
+    item = models.ForeignKey(AgreementItem, on_delete=models.CASCADE, related_name="followups")
+    checked_on = models.DateField(_("checked on"))
+    result = models.CharField(_("result"), max_length=16, choices=Result.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+
+class OutcomeReport(models.Model):
+    """What goes back to the referring agency (tier T2); signed by the coordinator."""
+
+    class Outcome(models.TextChoices):
+        AGREEMENT = "agreement", _("agreement reached")
+        PARTIAL = "partial", _("partial agreement")
+        NO_AGREEMENT = "no_agreement", _("no agreement")
+        NOT_HELD = "not_held", _("program not held")
+        NOT_SUITABLE = "not_suitable", _("case not suitable for a program")
+        TERMINATED = "terminated", _("program terminated for safety reasons")
+
+    class FollowUpResult(models.TextChoices):
+        FULFILLED = "fulfilled", _("agreement fulfilled")
+        PARTLY = "partly", _("agreement partly fulfilled")
+        NOT_FULFILLED = "not_fulfilled", _("agreement not fulfilled")
+        NOT_CHECKED = "not_checked", _("no follow-up")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="report")
+    held = models.BooleanField(_("program held"))
+    program_kind = models.CharField(_("program kind"), max_length=24, choices=ProgramKind.choices, blank=True)
+    started_on = models.DateField(_("program started"), null=True, blank=True)
+    finished_on = models.DateField(_("program finished"), null=True, blank=True)
+    minors = models.PositiveSmallIntegerField(_("minor participants"), default=0)
+    adults = models.PositiveSmallIntegerField(_("adult participants"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    followup_result = models.CharField(
+        _("follow-up result"), max_length=16, choices=FollowUpResult.choices, default=FollowUpResult.NOT_CHECKED
+    )
+    summary = models.TextField(_("information for the referring agency"))
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drafted_at = models.DateTimeField(default=timezone.now)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)

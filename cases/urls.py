@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.case_list, name="cases"),
+    path("<str:code>/", views.case_detail, name="case"),
+    path("<str:code>/assign/", views.case_assign, name="case_assign"),
+    path("<str:code>/screening/", views.case_screening, name="case_screening"),
+    path("<str:code>/program/", views.case_program, name="case_program"),
+    path("<str:code>/participants/", views.case_participant, name="case_participant"),
+    path("<str:code>/consents/", views.case_consent, name="case_consent"),
+    path("<str:code>/consents/<int:consent_id>/withdraw/", views.case_consent_withdraw,
+         name="case_consent_withdraw"),
+    path("<str:code>/meetings/new/", views.case_meeting, name="case_meeting"),
+    path("<str:code>/not-held/", views.case_not_held, name="case_not_held"),
+    path("<str:code>/agreement/", views.case_agreement, name="case_agreement"),
+    path("<str:code>/items/<int:item_id>/follow-up/", views.case_followup, name="case_followup"),
+    path("<str:code>/report/", views.case_report, name="case_report"),
+    path("<str:code>/report/sign/", views.case_sign, name="case_sign"),
+    path("<str:code>/close/", views.case_close, name="case_close"),
+]

@@ -1,0 +1,267 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audit import log
+from lib.views import run_action
+
+from . import actions
+from .access import can_manage, can_work, cases_visible_to, get_case_for_user
+from .forms import (
+    AgreementForm,
+    AgreementItemFormSet,
+    AssignForm,
+    ConsentForm,
+    FollowUpForm,
+    MeetingForm,
+    NotHeldForm,
+    ParticipantForm,
+    ProgramForm,
+    ReportForm,
+    ScreeningForm,
+)
+from .models import REPORTABLE_STATES, AgreementItem, CaseStatus, Consent, Meeting, Participant
+
+
+@login_required
+def case_list(request):
+    """The case journal (журнал регистрации случаев) as the user may see it."""
+    cases = (
+        cases_visible_to(request.user)
+        .select_related("referral__agency", "program")
+        .prefetch_related("facilitators")
+    )
+    status = request.GET.get("status", "")
+    if status in CaseStatus.values:
+        cases = cases.filter(status=status)
+    return render(request, "cases/list.html", {
+        "cases": cases[:300], "statuses": CaseStatus.choices, "status": status,
+    })
+
+
+@login_required
+def case_detail(request, code):
+    case = get_case_for_user(request.user, code)
+    log.record_read(request.user, case)
+    participants = case.participants.select_related("person").prefetch_related("consents")
+    agreement = getattr(case, "agreement", None)
+    items = (
+        agreement.items.prefetch_related("followups") if agreement else AgreementItem.objects.none()
+    )
+    context = {
+        "case": case,
+        "referral": case.referral,
+        "persons": case.referral.persons.select_related("person"),
+        "screenings": case.screenings.select_related("by"),
+        "participants": participants,
+        "meetings": case.meetings.prefetch_related(
+            Prefetch("attendees", queryset=Participant.objects.select_related("person"))
+        ),
+        "agreement": agreement,
+        "items": items,
+        "report": getattr(case, "report", None),
+        "can_work": can_work(request.user, case),
+        "can_manage": can_manage(request.user, case),
+        "reportable": case.status in REPORTABLE_STATES,
+        "S": CaseStatus,
+    }
+    if context["can_work"] and case.is_open:
+        context.update(
+            participant_form=ParticipantForm(case=case),
+            consent_form=ConsentForm(case=case, initial={"given_on": timezone.localdate()}),
+            program_form=ProgramForm(instance=getattr(case, "program", None)),
+            not_held_form=NotHeldForm(),
+        )
+    return render(request, "cases/detail.html", context)
+
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_assign(request, code):
+    case = get_case_for_user(request.user, code, need="manage")
+    form = AssignForm(request.POST or None, service=case.service,
+                      initial={"facilitators": list(case.facilitators.all())})
+    if request.method == "POST" and form.is_valid():
+        done = run_action(request, lambda: actions.assign_facilitators(
+            case, form.cleaned_data["facilitators"], actor=request.user), _("Facilitators assigned."), form=form)
+        if done:
+            return redirect("case", code=case.code)
+    return render(request, "cases/assign.html", {"case": case, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_screening(request, code):
+    case = get_case_for_user(request.user, code, need="work")
+    form = ScreeningForm(request.POST or None, initial={"done_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        done = run_action(request, lambda: actions.record_screening(
+            case, actor=request.user, done_on=d["done_on"], answers=form.answers(), outcome=d["outcome"],
+            safeguards=d["safeguards"], recheck_on=d["recheck_on"], reason=d["reason"],
+            referred_to=d["referred_to"]), _("The safety screening has been recorded."), form=form)
+        if done:
+            return redirect("case", code=case.code)
+    return render(request, "cases/screening.html", {"case": case, "form": form})
+
+
+@login_required
+@require_POST
+def case_program(request, code):
+    case = get_case_for_user(request.user, code, need="work")
+    form = ProgramForm(request.POST)
+    if form.is_valid():
+        run_action(request, lambda: actions.choose_program(
+            case, actor=request.user, kind=form.cleaned_data["kind"], shuttle=form.cleaned_data["shuttle"]),
+            _("The program kind has been saved."))
+    else:
+        _form_errors(request, form)
+    return redirect("case", code=case.code)
+
+
+@login_required
+@require_POST
+def case_participant(request, code):
+    case = get_case_for_user(request.user, code, need="work")
+    form = ParticipantForm(request.POST, case=case)
+    if form.is_valid():
+        run_action(request, lambda: actions.add_participant(
+            case, actor=request.user, person_fields=form.person_fields(), role=form.cleaned_data["role"],
+            person=form.cleaned_data["person"]), _("The participant has been added."))
+    else:
+        _form_errors(request, form)
+    return redirect("case", code=case.code)
+
+
+@login_required
+@require_POST
+def case_consent(request, code):
+    case = get_case_for_user(request.user, code, need="work")
+    form = ConsentForm(request.POST, case=case)
+    if form.is_valid():
+        d = form.cleaned_data
+        run_action(request, lambda: actions.record_consent(
+            d["participant"], actor=request.user, purpose=d["purpose"], by_representative=d["by_representative"],
+            given_on=d["given_on"]), _("The consent has been recorded."))
+    else:
+        _form_errors(request, form)
+    return redirect("case", code=case.code)
+
+
+@login_required
+@require_POST
+def case_consent_withdraw(request, code, consent_id):
+    case = get_case_for_user(request.user, code, need="work")
+    consent = get_object_or_404(Consent, pk=consent_id, participant__case=case)
+    run_action(request, lambda: actions.withdraw_consent(consent, actor=request.user),
+               _("The consent has been marked as withdrawn."))
+    return redirect("case", code=case.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_meeting(request, code):
+    case = get_case_for_user(request.user, code, need="work")
+    form = MeetingForm(request.POST or None, case=case,
+                       initial={"date": timezone.localdate(), "held": "1", "kind": Meeting.Kind.PRELIMINARY})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        done = run_action(request, lambda: actions.record_meeting(
+            case, actor=request.user, kind=d["kind"], held=d["held"], date=d["date"],
+            duration_minutes=d["duration_minutes"], attendees=d["attendees"], notes=d["notes"]),
+            _("The meeting has been recorded."), form=form)
+        if done:
+            return redirect("case", code=case.code)
+    return render(request, "cases/meeting.html", {"case": case, "form": form})
+
+
+@login_required
+@require_POST
+def case_not_held(request, code):
+    case = get_case_for_user(request.user, code, need="work")
+    form = NotHeldForm(request.POST)
+    if form.is_valid():
+        run_action(request, lambda: actions.mark_not_held(
+            case, actor=request.user, reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"]),
+            _("The case is marked: program not held."))
+    else:
+        _form_errors(request, form)
+    return redirect("case", code=case.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_agreement(request, code):
+    case = get_case_for_user(request.user, code, need="work")
+    form = AgreementForm(request.POST or None, initial={"concluded_on": timezone.localdate()})
+    items = AgreementItemFormSet(request.POST or None, prefix="items")
+    if request.method == "POST" and form.is_valid() and items.is_valid():
+        rows = [f.cleaned_data for f in items if not f.is_blank()]
+        done = run_action(request, lambda: actions.record_agreement(
+            case, actor=request.user, concluded_on=form.cleaned_data["concluded_on"],
+            text=form.cleaned_data["text"], items=rows), _("The agreement has been recorded."), form=form)
+        if done:
+            return redirect("case", code=case.code)
+    return render(request, "cases/agreement.html", {"case": case, "form": form, "items": items})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_followup(request, code, item_id):
+    case = get_case_for_user(request.user, code, need="work")
+    item = get_object_or_404(AgreementItem, pk=item_id, agreement__case=case)
+    form = FollowUpForm(request.POST or None, initial={"checked_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        done = run_action(request, lambda: actions.record_followup(
+            item, actor=request.user, result=d["result"], checked_on=d["checked_on"], comment=d["comment"]),
+            _("The follow-up has been recorded."), form=form)
+        if done:
+            return redirect("case", code=case.code)
+    return render(request, "cases/followup.html", {"case": case, "item": item, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_report(request, code):
+    case = get_case_for_user(request.user, code, need="work")
+    report = getattr(case, "report", None)
+    initial = None if report else actions.report_defaults(case)
+    form = ReportForm(request.POST or None, instance=report, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in ReportForm.Meta.fields}
+        done = run_action(request, lambda: actions.draft_report(case, actor=request.user, fields=fields),
+                          _("The outcome report has been saved; the coordinator signs it."), form=form)
+        if done:
+            return redirect("case", code=case.code)
+    return render(request, "cases/report.html", {"case": case, "form": form})
+
+
+@login_required
+@require_POST
+def case_sign(request, code):
+    case = get_case_for_user(request.user, code, need="manage")
+    run_action(request, lambda: actions.sign_report(case, actor=request.user),
+               _("The report is signed; the referring agency can now read it."))
+    return redirect("case", code=case.code)
+
+
+@login_required
+@require_POST
+def case_close(request, code):
+    case = get_case_for_user(request.user, code, need="manage")
+    run_action(request, lambda: actions.close_case(case, actor=request.user), _("The case is closed."))
+    return redirect("case", code=case.code)
+
+
+def _form_errors(request, form):
+    from django.contrib import messages
+
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)

@@ -1,0 +1,21 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+
+def navigation(request):
+    """Navigation by role: each person sees only the sections their role works in."""
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {}
+    roles = set(user.roles)
+    items = [(reverse("home"), _("Start page"))]
+    if roles & {Role.REFERRER, Role.COORDINATOR}:
+        items.append((reverse("referrals"), _("Referrals")))
+    if roles & {Role.COORDINATOR, Role.FACILITATOR}:
+        items.append((reverse("cases"), _("Case journal")))
+    if Role.ADMIN in roles:
+        items.append((reverse("audit"), _("Audit log")))
+    agency = user.main_agency
+    return {"nav_items": items, "nav_agency": agency, "nav_roles": [Role(r).label for r in user.roles]}

@@ -1,0 +1,56 @@
+"""Start-page panels: what needs this person's action now, by role."""
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from cases.access import cases_visible_to
+from cases.models import REPORTABLE_STATES, AgreementItem, CaseStatus, FollowUp, OutcomeReport
+from referrals.access import referrals_visible_to
+from referrals.models import Referral
+
+
+def panels_for(user):
+    today = timezone.localdate()
+    panels = []
+    roles = set(user.roles)
+    referrals = referrals_visible_to(user).select_related("agency")
+    cases = cases_visible_to(user).select_related("referral__agency").prefetch_related("facilitators")
+    if Role.REFERRER in roles:
+        own = referrals.filter(agency_id__in=user.agency_ids(Role.REFERRER))
+        panels.append(("overdue", _("Answers overdue"), "referral",
+                       own.filter(status=Referral.Status.SUBMITTED, due_date__lt=today)))
+        panels.append(("waiting", _("Waiting for the service's answer"), "referral",
+                       own.filter(status=Referral.Status.SUBMITTED, due_date__gte=today)))
+        panels.append(("answers", _("New answers (last 30 days)"), "referral",
+                       own.filter(case__report__signed_at__date__gte=today - timezone.timedelta(days=30))
+                       | own.filter(status=Referral.Status.DECLINED,
+                                    decided_at__date__gte=today - timezone.timedelta(days=30))))
+        panels.append(("drafts", _("Drafts not yet sent"), "referral", own.filter(status=Referral.Status.DRAFT)))
+    if Role.COORDINATOR in roles:
+        incoming = referrals.filter(service_id__in=user.agency_ids(Role.COORDINATOR),
+                                    status=Referral.Status.SUBMITTED).order_by("due_date")
+        panels.append(("incoming", _("New referrals"), "referral", incoming))
+        panels.append(("assign", _("Cases without facilitators"), "case",
+                       cases.filter(status=CaseStatus.REGISTERED)))
+        unsigned = OutcomeReport.objects.filter(case=OuterRef("pk"), signed_at__isnull=True)
+        panels.append(("sign", _("Outcome reports to sign"), "case", cases.filter(Exists(unsigned))))
+        panels.append(("close", _("Reported cases to close"), "case", cases.filter(status=CaseStatus.REPORTED)))
+    if Role.FACILITATOR in roles:
+        mine = cases.filter(facilitators=user)
+        panels.append(("screen", _("Screenings to do"), "case", mine.filter(status=CaseStatus.SCREENING)))
+        due_items = AgreementItem.objects.filter(
+            agreement__case=OuterRef("pk"), deadline__lte=today
+        ).exclude(Exists(FollowUp.objects.filter(item=OuterRef("pk"))))
+        panels.append(("followups", _("Follow-ups due"), "case",
+                       mine.filter(status=CaseStatus.FOLLOW_UP).filter(Exists(due_items))))
+        no_report = ~Exists(OutcomeReport.objects.filter(case=OuterRef("pk")))
+        panels.append(("report", _("Outcome reports to prepare"), "case",
+                       mine.filter(status__in=REPORTABLE_STATES).filter(no_report)))
+        panels.append(("active", _("My cases in work"), "case",
+                       mine.filter(status__in=[CaseStatus.PREPARATION, CaseStatus.PROGRAM])))
+    return [
+        {"key": key, "title": title, "kind": kind, "rows": list(qs[:20]), "count": qs.count()}
+        for key, title, kind, qs in panels
+    ]

@@ -1,0 +1,49 @@
+import datetime
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lib.codes import new_code
+
+
+class Person(models.Model):
+    """A child or adult named in a referral or taking part in a program (special-category data)."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "f", _("female")
+        MALE = "m", _("male")
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    surname = models.CharField(_("surname"), max_length=100)
+    name = models.CharField(_("first name"), max_length=100)
+    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("person")
+        indexes = [models.Index(fields=["surname", "name"], name="person_name_idx")]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return " ".join(p for p in (self.surname, self.name, self.patronymic) if p)
+
+    def age_on(self, day: datetime.date | None = None):
+        if not self.birth_date:
+            return None
+        day = day or timezone.localdate()
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+    @property
+    def is_minor(self):
+        age = self.age_on()
+        return age is not None and age < 18

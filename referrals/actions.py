@@ -1,0 +1,87 @@
+"""Every change of a referral. Each runs in one transaction and writes its audit row."""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Agency
+from audit import log
+from lib.errors import ActionError
+from lib.state import check_transition
+from people.models import Person
+
+from .models import Referral, ReferralPerson
+
+
+def _move(referral, target, *, actor, action, fields=()):
+    check_transition(Referral.TRANSITIONS, Referral.Status.choices, referral.status, target)
+    referral.status = target
+    referral.save()
+    log.record(actor, action, referral, fields=["status", *fields])
+
+
+@transaction.atomic
+def create_referral(*, actor, agency, service, fields, persons, submit):
+    """persons: list of (person field dict, role). submit=False keeps a draft."""
+    if not persons:
+        raise ActionError(_("Name at least one person: the child or a party to the conflict."))
+    referral = Referral.objects.create(agency=agency, author=actor, service=service, **fields)
+    for person_fields, role in persons:
+        person = Person.objects.create(**person_fields)
+        ReferralPerson.objects.create(referral=referral, person=person, role=role)
+    log.record(actor, "referral.create", referral, fields=[*fields, "persons"])
+    if submit:
+        submit_referral(referral, actor=actor)
+    return referral
+
+
+@transaction.atomic
+def submit_referral(referral, *, actor, today: datetime.date | None = None):
+    if not referral.representative_consent:
+        raise ActionError(_("A referral is sent only with the legal representative's consent."))
+    today = today or timezone.localdate()
+    referral.submitted_on = today
+    referral.due_date = today + datetime.timedelta(days=settings.OPENDOOR_ANSWER_DAYS)
+    _move(referral, Referral.Status.SUBMITTED, actor=actor, action="referral.submit",
+          fields=["submitted_on", "due_date"])
+
+
+@transaction.atomic
+def withdraw_referral(referral, *, actor):
+    _move(referral, Referral.Status.WITHDRAWN, actor=actor, action="referral.withdraw")
+
+
+@transaction.atomic
+def decline_referral(referral, *, actor, reason):
+    if not reason.strip():
+        raise ActionError(_("Give the reason for declining: the referring agency will read it."))
+    referral.decline_reason = reason.strip()
+    referral.decided_at = timezone.now()
+    referral.decided_by = actor
+    _move(referral, Referral.Status.DECLINED, actor=actor, action="referral.decline",
+          fields=["decline_reason", "decided_at", "decided_by"])
+
+
+@transaction.atomic
+def accept_referral(referral, *, actor, today: datetime.date | None = None):
+    """Open a case with the next journal number of the service for the year."""
+    from cases.models import Case
+
+    today = today or timezone.localdate()
+    referral.decided_at = timezone.now()
+    referral.decided_by = actor
+    _move(referral, Referral.Status.ACCEPTED, actor=actor, action="referral.accept",
+          fields=["decided_at", "decided_by"])
+    # Lock the service row so two coordinators accepting at once cannot take the same number.
+    Agency.objects.select_for_update().filter(pk=referral.service_id).first()
+    last = Case.objects.filter(service_id=referral.service_id, year=today.year).aggregate(n=Max("number"))["n"]
+    case = Case.objects.create(
+        referral=referral, service_id=referral.service_id, year=today.year, number=(last or 0) + 1,
+        opened_on=today,
+    )
+    log.record(actor, "case.open", case, fields=["number", "year", "status"])
+    return case

@@ -1,0 +1,56 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lib.forms import DateInput, not_in_future
+from people.models import Person
+
+from .models import Referral, ReferralPerson
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["situation", "description", "representative_consent"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        labels = {"representative_consent": _("The legal representative consented to the referral")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["representative_consent"].required = False
+
+
+class PersonRowForm(forms.Form):
+    """One person named in the referral; a row left empty is skipped."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=ReferralPerson.Role.choices)
+    surname = forms.CharField(label=_("Surname"), max_length=100, required=False)
+    name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput(),
+                                 validators=[not_in_future])
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Person.Sex.choices], required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+
+    def is_blank(self):
+        data = getattr(self, "cleaned_data", {})
+        return not any(data.get(f) for f in ("surname", "name", "patronymic", "birth_date", "phone", "address"))
+
+    def clean(self):
+        data = super().clean()
+        if not self.is_blank():
+            if not data.get("surname"):
+                self.add_error("surname", _("Enter the surname."))
+            if not data.get("name"):
+                self.add_error("name", _("Enter the first name."))
+        return data
+
+    def person_fields(self):
+        return {k: v for k, v in self.cleaned_data.items() if k != "role" and v not in (None,)}
+
+
+PersonFormSet = forms.formset_factory(PersonRowForm, extra=0, min_num=4, max_num=12)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for declining"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,105 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Agency
+from lib.codes import new_code
+from people.models import Person
+
+
+class Situation(models.TextChoices):
+    CRUELTY_RISK = "cruelty_risk", _("risk of cruel treatment of a child in the family")
+    FAMILY_CONFLICT = "family_conflict", _("conflict between parents and children")
+    PARENTS_CONFLICT = "parents_conflict", _("conflict between parents about the child")
+    OFFENCE = "offence", _("offence committed by a minor")
+    SCHOOL_CONFLICT = "school_conflict", _("conflict at school")
+    INSTITUTION_CONFLICT = "institution_conflict", _("conflict in an institution")
+    RETURN_TO_FAMILY = "return_to_family", _("return of a child to the family")
+    OTHER = "other", _("other situation")
+
+
+class Referral(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("sent to the service")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    # The only allowed moves; actions.transition() refuses everything else.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.SUBMITTED},
+        Status.SUBMITTED: {Status.ACCEPTED, Status.DECLINED, Status.WITHDRAWN},
+        Status.ACCEPTED: set(),
+        Status.DECLINED: set(),
+        Status.WITHDRAWN: set(),
+    }
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("referring agency"), on_delete=models.PROTECT, related_name="referrals_sent"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    service = models.ForeignKey(
+        Agency, verbose_name=_("service"), on_delete=models.PROTECT, related_name="referrals_received"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    submitted_on = models.DateField(_("date of referral"), null=True, blank=True)
+    due_date = models.DateField(_("answer due"), null=True, blank=True)
+    situation = models.CharField(_("situation type"), max_length=32, choices=Situation.choices)
+    description = models.TextField(_("description of the situation"))
+    representative_consent = models.BooleanField(_("the legal representative consented to the referral"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("referral")
+        indexes = [
+            models.Index(fields=["service", "status"], name="referral_service_status_idx"),
+            models.Index(fields=["agency", "status"], name="referral_agency_status_idx"),
+        ]
+
+    def __str__(self):
+        return str(_("Referral of %(date)s") % {"date": self.created_at.strftime("%d.%m.%Y")})
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_overdue(self):
+        return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
+
+    @property
+    def answered(self):
+        """The referrer has their answer: a decline, or a signed outcome report."""
+        if self.status == self.Status.DECLINED:
+            return True
+        case = getattr(self, "case", None)
+        return bool(case and case.report_signed)
+
+
+class ReferralPerson(models.Model):
+    class Role(models.TextChoices):
+        CHILD = "child", _("child")
+        PARENT = "parent", _("parent or legal representative")
+        RELATIVE = "relative", _("relative")
+        OFFENDER = "offender", _("person who caused harm")
+        VICTIM = "victim", _("person harmed")
+        OTHER = "other", _("other participant")
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="persons")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referral_roles")
+    role = models.CharField(_("role in the situation"), max_length=16, choices=Role.choices)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["referral", "person"], name="referral_person_unique")]

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.referral_list, name="referrals"),
+    path("new/", views.referral_new, name="referral_new"),
+    path("<str:code>/", views.referral_detail, name="referral"),
+    path("<str:code>/submit/", views.referral_submit, name="referral_submit"),
+    path("<str:code>/withdraw/", views.referral_withdraw, name="referral_withdraw"),
+    path("<str:code>/accept/", views.referral_accept, name="referral_accept"),
+    path("<str:code>/decline/", views.referral_decline, name="referral_decline"),
+]

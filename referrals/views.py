@@ -1,0 +1,117 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Agency, Role
+from lib.views import run_action
+
+from . import actions
+from .access import can_refer, get_referral_for_user, referrals_visible_to
+from .forms import DeclineForm, PersonFormSet, ReferralForm
+from .models import Referral
+
+
+@login_required
+def referral_list(request):
+    referrals = referrals_visible_to(request.user).select_related("agency", "service", "case", "case__report")
+    status = request.GET.get("status", "")
+    if status in Referral.Status.values:
+        referrals = referrals.filter(status=status)
+    return render(request, "referrals/list.html", {
+        "referrals": referrals[:200],
+        "statuses": Referral.Status.choices,
+        "status": status,
+        "can_refer": can_refer(request.user),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_new(request):
+    if not can_refer(request.user):
+        raise PermissionDenied
+    agencies = Agency.objects.filter(pk__in=request.user.agency_ids(Role.REFERRER))
+    form = ReferralForm(request.POST or None)
+    persons = PersonFormSet(request.POST or None, prefix="persons")
+    if request.method == "POST" and form.is_valid() and persons.is_valid():
+        submit = "submit" in request.POST
+        rows = [(f.person_fields(), f.cleaned_data["role"]) for f in persons if not f.is_blank()]
+        referral = run_action(
+            request,
+            lambda: actions.create_referral(
+                actor=request.user, agency=agencies[0], service=_service(), fields=form.cleaned_data,
+                persons=rows, submit=submit,
+            ),
+            _("The referral has been sent to the service.") if submit else _("The draft has been saved."),
+            form=form,
+        )
+        if referral:
+            return redirect("referral", code=referral.code)
+    return render(request, "referrals/new.html", {"form": form, "persons": persons, "agency": agencies[0]})
+
+
+def _service():
+    return Agency.objects.filter(kind=Agency.Kind.RECONCILIATION_SERVICE).order_by("pk").first()
+
+
+@login_required
+def referral_detail(request, code):
+    referral = get_referral_for_user(request.user, code)
+    case = getattr(referral, "case", None)
+    report = case.report if case and case.report_signed else None
+    is_coordinator = referral.service_id in request.user.agency_ids(Role.COORDINATOR)
+    return render(request, "referrals/detail.html", {
+        "referral": referral,
+        "persons": referral.persons.select_related("person"),
+        "case": case,
+        "facilitators": case.facilitators.all() if case else [],
+        "report": report,
+        "is_coordinator": is_coordinator,
+        "is_referrer": referral.agency_id in request.user.agency_ids(Role.REFERRER),
+        "decline_form": DeclineForm(),
+    })
+
+
+@login_required
+@require_POST
+def referral_submit(request, code):
+    referral = get_referral_for_user(request.user, code, need="refer")
+    run_action(request, lambda: actions.submit_referral(referral, actor=request.user),
+               _("The referral has been sent to the service."))
+    return redirect("referral", code=code)
+
+
+@login_required
+@require_POST
+def referral_withdraw(request, code):
+    referral = get_referral_for_user(request.user, code, need="refer")
+    run_action(request, lambda: actions.withdraw_referral(referral, actor=request.user),
+               _("The referral has been withdrawn."))
+    return redirect("referral", code=code)
+
+
+@login_required
+@require_POST
+def referral_accept(request, code):
+    referral = get_referral_for_user(request.user, code, need="decide")
+    case = run_action(request, lambda: actions.accept_referral(referral, actor=request.user),
+                      _("The referral has been accepted and a case opened."))
+    if case:
+        return redirect("case_assign", code=case.code)
+    return redirect("referral", code=code)
+
+
+@login_required
+@require_POST
+def referral_decline(request, code):
+    referral = get_referral_for_user(request.user, code, need="decide")
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        run_action(request, lambda: actions.decline_referral(
+            referral, actor=request.user, reason=form.cleaned_data["reason"]),
+            _("The referral has been declined; the referring agency sees the reason."))
+    else:
+        run_action(request, lambda: actions.decline_referral(referral, actor=request.user, reason=""), "")
+    return redirect("referral", code=code)
