@@ -1,0 +1,152 @@
+"""The named cast every test uses, and helpers that build referrals and cases through the actions."""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Agency, Membership, Role, Territory, User
+from cases import actions as case_actions
+from cases.models import CaseStatus, Consent, Meeting, Participant, Program, Screening
+from referrals import actions as referral_actions
+from referrals.models import ReferralPerson, Situation
+
+S = CaseStatus
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def _user(login, surname, agency, role):
+    user = User.objects.create_user(login, password="pass-" + login, last_name=surname, first_name="Тест",
+                                    patronymic="Тестович")
+    Membership.objects.create(user=user, agency=agency, role=role)
+    return user
+
+
+@pytest.fixture
+def cast(db):
+    """One person per role. What each may do:
+    secretary   — commission secretary of Гагаринский район: refers, sees own agency's referrals and answers;
+    guardian    — guardianship specialist of the same district: a referrer of ANOTHER agency, sees nothing of
+                  the commission's referrals;
+    outsider    — commission secretary of another district: must see nothing;
+    coordinator — heads the service: every case, accepts, declines, assigns, signs;
+    facilitator — assigned to the cases built here: full case file;
+    facilitator2 — a facilitator of the same service not assigned: must see nothing of those cases;
+    methodologist, analyst, organiser, admin — no access to case files or referrals."""
+    district = Territory.objects.create(name="Гагаринский")
+    other = Territory.objects.create(name="Велижский")
+    A = Agency.Kind
+    commission = Agency.objects.create(kind=A.COMMISSION, territory=district, short_name="КДНиЗП Гагарин",
+                                       name="Комиссия Гагаринского района")
+    guardianship = Agency.objects.create(kind=A.GUARDIANSHIP, territory=district, short_name="Опека Гагарин",
+                                         name="Опека Гагаринского района")
+    far = Agency.objects.create(kind=A.COMMISSION, territory=other, short_name="КДНиЗП Велиж",
+                                name="Комиссия Велижского района")
+    service = Agency.objects.create(kind=A.RECONCILIATION_SERVICE, territory=district,
+                                    short_name="Служба «Открытая дверь»", name="Служба примирения")
+    department = Agency.objects.create(kind=A.DEPARTMENT, short_name="Департамент", name="Департамент")
+    return SimpleNamespace(
+        district=district, commission=commission, guardianship=guardianship, far=far, service=service,
+        secretary=_user("secretary", "Secretary", commission, Role.REFERRER),
+        guardian=_user("guardian", "Guardian", guardianship, Role.REFERRER),
+        outsider=_user("outsider", "Outsider", far, Role.REFERRER),
+        coordinator=_user("coordinator", "Coordinator", service, Role.COORDINATOR),
+        facilitator=_user("facilitator", "Facilitator", service, Role.FACILITATOR),
+        facilitator2=_user("facilitator2", "Facilitatortwo", service, Role.FACILITATOR),
+        methodologist=_user("methodologist", "Methodologist", service, Role.METHODOLOGIST),
+        analyst=_user("analyst", "Analyst", department, Role.ANALYST),
+        organiser=_user("organiser", "Organiser", service, Role.ORGANISER),
+        admin=_user("admin", "Admin", service, Role.ADMIN),
+    )
+
+
+CAST_ROLES = ["secretary", "guardian", "outsider", "coordinator", "facilitator", "facilitator2",
+              "methodologist", "analyst", "organiser", "admin"]
+
+
+def family(today=None):
+    today = today or timezone.localdate()
+    return [
+        ({"surname": "Смирнов", "name": "Артём", "patronymic": "Олегович",
+          "birth_date": today - datetime.timedelta(days=10 * 365), "sex": "m"}, ReferralPerson.Role.CHILD),
+        ({"surname": "Смирнова", "name": "Ольга", "patronymic": "Петровна",
+          "birth_date": today - datetime.timedelta(days=36 * 365), "sex": "f", "phone": "+7 910 000-00-01"},
+         ReferralPerson.Role.PARENT),
+    ]
+
+
+@pytest.fixture
+def make_referral(cast):
+    def make(author=None, submit=True, description="Отец наказывает ребёнка ремнём."):
+        author = author or cast.secretary
+        agency = author.memberships.first().agency
+        return referral_actions.create_referral(
+            actor=author, agency=agency, service=cast.service, submit=submit, persons=family(),
+            fields={"situation": Situation.CRUELTY_RISK, "description": description,
+                    "representative_consent": True},
+        )
+    return make
+
+
+ORDER = [S.REGISTERED, S.SCREENING, S.PREPARATION, S.PROGRAM, S.FOLLOW_UP, S.REPORTED, S.CLOSED]
+
+
+@pytest.fixture
+def make_case(cast, make_referral):
+    """A case walked through the real actions up to `upto` (one of ORDER)."""
+
+    def make(upto=S.SCREENING, kind=Program.Kind.MEDIATION, author=None):
+        today = timezone.localdate()
+        referral = make_referral(author=author)
+        case = referral_actions.accept_referral(referral, actor=cast.coordinator)
+        step = ORDER.index(upto)
+        if step >= 1:
+            case_actions.assign_facilitators(case, [cast.facilitator], actor=cast.coordinator)
+        if step >= 2:
+            answers = {k: {"answer": "no", "source": "беседа"} for k, _ in Screening.QUESTIONS}
+            answers["violence"] = {"answer": "no", "source": "CONFIDENTIAL-SCREENING-SOURCE"}
+            case_actions.record_screening(case, actor=cast.facilitator, done_on=today, answers=answers,
+                                          outcome=Screening.Outcome.SUITABLE)
+            case_actions.choose_program(case, actor=cast.facilitator, kind=kind)
+            for rp in referral.persons.select_related("person"):
+                role = Participant.Role.CHILD if rp.role == "child" else Participant.Role.PARTY
+                p = case_actions.add_participant(case, actor=cast.facilitator, person_fields={}, role=role,
+                                                 person=rp.person)
+                case_actions.record_consent(p, actor=cast.facilitator, purpose=Consent.Purpose.TAKE_PART,
+                                            by_representative=False, given_on=today)
+                if p.is_minor:
+                    case_actions.record_consent(p, actor=cast.facilitator, purpose=Consent.Purpose.TAKE_PART,
+                                                by_representative=True, given_on=today)
+        if step >= 3:
+            case_actions.record_meeting(case, actor=cast.facilitator, kind=Meeting.Kind.JOINT, held=True,
+                                        date=today, duration_minutes=90, attendees=list(case.participants.all()),
+                                        notes="CONFIDENTIAL-MEETING-NOTES")
+        if step >= 4:
+            case_actions.record_agreement(case, actor=cast.facilitator, concluded_on=today,
+                                          text="CONFIDENTIAL-AGREEMENT-TEXT", items=[
+                                              {"action": "Семейный совет раз в неделю", "responsible": "мать",
+                                               "deadline": today, "checker": "ведущий"}])
+        if step >= 5:
+            for item in case.agreement.items.all():
+                case_actions.record_followup(item, actor=cast.facilitator, result="done", checked_on=today)
+            fields = case_actions.report_defaults(case)
+            fields["summary"] = "Программа проведена, договор выполнен."
+            case_actions.draft_report(case, actor=cast.facilitator, fields=fields)
+            case_actions.sign_report(case, actor=cast.coordinator)
+        if step >= 6:
+            case_actions.close_case(case, actor=cast.coordinator)
+        case.refresh_from_db()
+        return case
+
+    return make
