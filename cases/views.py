@@ -1,10 +1,12 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import Role
 from audit import log
 from lib.views import run_action
 
@@ -29,6 +31,8 @@ from .models import REPORTABLE_STATES, AgreementItem, CaseStatus, Consent, Meeti
 @login_required
 def case_list(request):
     """The case journal (журнал регистрации случаев) as the user may see it."""
+    if not (request.user.has_role(Role.COORDINATOR) or request.user.has_role(Role.FACILITATOR)):
+        raise PermissionDenied
     cases = (
         cases_visible_to(request.user)
         .select_related("referral__agency", "program")

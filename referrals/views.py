@@ -15,6 +15,8 @@ from .models import Referral
 
 @login_required
 def referral_list(request):
+    if not (request.user.has_role(Role.REFERRER) or request.user.has_role(Role.COORDINATOR)):
+        raise PermissionDenied
     referrals = referrals_visible_to(request.user).select_related("agency", "service", "case", "case__report")
     status = request.GET.get("status", "")
     if status in Referral.Status.values:

@@ -226,12 +226,17 @@ class Command(BaseCommand):
         if target == S.SAFETY_HOLD:
             case_actions.transition(case, S.SAFETY_HOLD, actor=actor, action="case.safety_hold")
             return
-        if target == S.NOT_HELD:
+        # One closed case in ten was never held: the monitoring counts reasons for not completing.
+        not_held = target == S.NOT_HELD or (target == S.CLOSED and rng.random() < 0.1)
+        if not_held:
             case_actions.mark_not_held(case, actor=actor, reason=rng.choice(
                 ["party_refused", "unreachable", "resolved"]), comment="")
+            if target == S.NOT_HELD:
+                return
         elif target == S.TERMINATED:
             case_actions.transition(case, S.SAFETY_HOLD, actor=actor, action="case.safety_hold")
             case_actions.transition(case, S.TERMINATED, actor=coordinator, action="case.terminate")
+            return
         else:
             if not shuttle:
                 if kind == K.FAMILY_CONFERENCE:
@@ -242,7 +247,7 @@ class Command(BaseCommand):
                                             notes="Ход встречи (демо).")
             if target == S.PROGRAM:
                 return
-            no_agreement = rng.random() < 0.1
+            no_agreement = not shuttle and rng.random() < 0.1
             if not no_agreement:
                 case_actions.record_agreement(case, actor=actor, concluded_on=day + 14 * DAY, text="", items=[
                     {"action": "Обсуждать вопросы воспитания без крика, раз в неделю — семейный совет",

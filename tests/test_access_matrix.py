@@ -1,0 +1,128 @@
+"""Every URL for every member of the cast: 200 where allowed, 403 when read-only, 404 without relation.
+
+Each request is made after the data that could leak exists (a referral, a case with confidential notes)."""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from audit.models import AuditEvent
+from cases.models import CaseStatus
+
+from .conftest import CAST_ROLES
+
+ALL = set(CAST_ROLES)
+REFERRERS = {"secretary", "guardian", "outsider"}
+SERVICE_CASE = {"coordinator", "facilitator"}
+
+
+def expect(ok=(), forbidden=(), default=404, ok_code=200):
+    table = {role: default for role in CAST_ROLES}
+    table.update({role: ok_code for role in ok})
+    table.update({role: 403 for role in forbidden})
+    return table
+
+
+# name: (method, url builder, expected status per role). POST rows list refused roles only; the permitted
+# roles' POSTs change state and are tested in test_views.py.
+TABLE = {
+    "home": ("get", lambda w: reverse("home"), expect(ok=ALL)),
+    "healthz": ("get", lambda w: reverse("healthz"), expect(ok=ALL)),
+    "login": ("get", lambda w: reverse("login"), expect(ok=ALL, ok_code=302)),
+    "logout": ("get", lambda w: reverse("logout"), expect(ok=ALL, ok_code=405)),
+    "audit": ("get", lambda w: reverse("audit"), expect(ok={"admin"}, default=403)),
+    "referrals": ("get", lambda w: reverse("referrals"),
+                  expect(ok=REFERRERS | {"coordinator"}, default=403)),
+    "referral_new": ("get", lambda w: reverse("referral_new"), expect(ok=REFERRERS, default=403)),
+    "referral": ("get", lambda w: reverse("referral", args=[w.referral.code]),
+                 expect(ok={"secretary", "coordinator"})),
+    "referral_submit": ("post", lambda w: reverse("referral_submit", args=[w.draft.code]),
+                        expect(ok={"secretary"}, ok_code=None)),
+    "referral_withdraw": ("post", lambda w: reverse("referral_withdraw", args=[w.referral.code]),
+                          expect(ok={"secretary"}, forbidden={"coordinator"}, ok_code=None)),
+    "referral_accept": ("post", lambda w: reverse("referral_accept", args=[w.referral.code]),
+                        expect(ok={"coordinator"}, forbidden={"secretary"}, ok_code=None)),
+    "referral_decline": ("post", lambda w: reverse("referral_decline", args=[w.referral.code]),
+                         expect(ok={"coordinator"}, forbidden={"secretary"}, ok_code=None)),
+    "cases": ("get", lambda w: reverse("cases"),
+              expect(ok={"coordinator", "facilitator", "facilitator2"}, default=403)),
+    "case": ("get", lambda w: reverse("case", args=[w.case.code]), expect(ok=SERVICE_CASE)),
+    "case_assign": ("get", lambda w: reverse("case_assign", args=[w.case.code]),
+                    expect(ok={"coordinator"}, forbidden={"facilitator"})),
+    "case_screening": ("get", lambda w: reverse("case_screening", args=[w.case.code]), expect(ok=SERVICE_CASE)),
+    "case_program": ("post", lambda w: reverse("case_program", args=[w.case.code]),
+                     expect(ok=SERVICE_CASE, ok_code=None)),
+    "case_participant": ("post", lambda w: reverse("case_participant", args=[w.case.code]),
+                         expect(ok=SERVICE_CASE, ok_code=None)),
+    "case_consent": ("post", lambda w: reverse("case_consent", args=[w.case.code]),
+                     expect(ok=SERVICE_CASE, ok_code=None)),
+    "case_consent_withdraw": ("post", lambda w: reverse("case_consent_withdraw", args=[w.case.code, w.consent.pk]),
+                              expect(ok=SERVICE_CASE, ok_code=None)),
+    "case_meeting": ("get", lambda w: reverse("case_meeting", args=[w.case.code]), expect(ok=SERVICE_CASE)),
+    "case_not_held": ("post", lambda w: reverse("case_not_held", args=[w.case.code]),
+                      expect(ok=SERVICE_CASE, ok_code=None)),
+    "case_agreement": ("get", lambda w: reverse("case_agreement", args=[w.case.code]), expect(ok=SERVICE_CASE)),
+    "case_followup": ("get", lambda w: reverse("case_followup", args=[w.case.code, w.item.pk]),
+                      expect(ok=SERVICE_CASE)),
+    "case_report": ("get", lambda w: reverse("case_report", args=[w.case.code]), expect(ok=SERVICE_CASE)),
+    "case_sign": ("post", lambda w: reverse("case_sign", args=[w.case.code]),
+                  expect(ok={"coordinator"}, forbidden={"facilitator"}, ok_code=None)),
+    "case_close": ("post", lambda w: reverse("case_close", args=[w.case.code]),
+                   expect(ok={"coordinator"}, forbidden={"facilitator"}, ok_code=None)),
+}
+
+
+@pytest.fixture
+def world(cast, make_case, make_referral):
+    from types import SimpleNamespace
+
+    case = make_case(upto=CaseStatus.FOLLOW_UP)
+    return SimpleNamespace(
+        case=case,
+        referral=make_referral(),
+        draft=make_referral(submit=False),
+        consent=case.participants.first().consents.first(),
+        item=case.agreement.items.first(),
+    )
+
+
+def test_the_table_lists_every_url():
+    names = {name for name in get_resolver().reverse_dict if isinstance(name, str)}
+    assert names == set(TABLE)
+
+
+@pytest.mark.parametrize("role", CAST_ROLES)
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_access(client, cast, world, name, role):
+    method, build, expected = TABLE[name]
+    code = expected[role]
+    if code is None:
+        return  # a permitted POST: covered with its effect in test_views.py
+    client.force_login(getattr(cast, role))
+    before = AuditEvent.objects.filter(kind=AuditEvent.Kind.WRITE).count()
+    response = getattr(client, method)(build(world))
+    assert response.status_code == code, (name, role)
+    if method == "post":
+        assert AuditEvent.objects.filter(kind=AuditEvent.Kind.WRITE).count() == before
+    if code in (403, 404):
+        body = response.content.decode()
+        for secret in ("Смирнов", "CONFIDENTIAL", world.case.code if name.startswith("case") else "§"):
+            assert secret not in body
+
+
+@pytest.mark.parametrize("name", sorted(set(TABLE) - {"home", "healthz", "login", "logout"}))
+def test_anonymous_is_sent_to_login(client, world, name):
+    method, build, _expected = TABLE[name]
+    response = getattr(client, method)(build(world))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_home_requires_login(client, db):
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("name", ["referral_submit", "referral_withdraw", "referral_accept", "referral_decline",
+                                  "case_program", "case_sign", "case_close"])
+def test_post_only_urls_refuse_get(client, cast, world, name):
+    client.force_login(cast.coordinator if "case" in name else cast.secretary)
+    assert client.get(TABLE[name][1](world)).status_code == 405
