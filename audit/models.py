@@ -46,6 +46,14 @@ class AuditEvent(models.Model):
         ordering = ["-id"]
         verbose_name = _("audit record")
 
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise AppendOnlyError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("the audit log is append-only")
+
     def compute_hash(self):
         payload = "|".join(
             [
@@ -61,10 +69,3 @@ class AuditEvent(models.Model):
         )
         return hashlib.sha256(payload.encode()).hexdigest()
 
-    def save(self, *args, **kwargs):
-        if self.pk:
-            raise AppendOnlyError("the audit log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("the audit log is append-only")

@@ -83,12 +83,11 @@ def record_screening(case, *, actor, done_on, answers, outcome, safeguards="", r
                Screening.Answer.values]
     if missing:
         raise ActionError(_("Answer every question of the checklist."))
-    O = Screening.Outcome
-    if outcome == O.SAFEGUARDS and not safeguards.strip():
+    if outcome == Screening.Outcome.SAFEGUARDS and not safeguards.strip():
         raise ActionError(_("List the safeguards the program needs."))
-    if outcome == O.NOT_NOW and not recheck_on:
+    if outcome == Screening.Outcome.NOT_NOW and not recheck_on:
         raise ActionError(_("Set the date of the re-check."))
-    if outcome == O.NOT_SUITABLE and not reason.strip():
+    if outcome == Screening.Outcome.NOT_SUITABLE and not reason.strip():
         raise ActionError(_("Give the reason why the case is not suitable."))
     screening = Screening.objects.create(
         case=case, by=actor, done_on=done_on, answers=answers, outcome=outcome, safeguards=safeguards,
@@ -97,7 +96,7 @@ def record_screening(case, *, actor, done_on, answers, outcome, safeguards="", r
     log.record(actor, "case.screening", case, fields=["screening"])
     if case.status == S.SCREENING and screening.allows_joint_meeting:
         transition(case, S.PREPARATION, actor=actor, action="case.prepare")
-    elif case.status == S.SCREENING and outcome == O.NOT_SUITABLE:
+    elif case.status == S.SCREENING and outcome == Screening.Outcome.NOT_SUITABLE:
         transition(case, S.NOT_SUITABLE, actor=actor, action="case.not_suitable")
     elif case.status == S.PREPARATION and not screening.allows_joint_meeting:
         transition(case, S.SCREENING, actor=actor, action="case.rescreen")
@@ -234,7 +233,7 @@ def record_followup(item, *, actor, result, checked_on, comment=""):
 
 def report_defaults(case):
     """A draft the facilitator only reviews: counts, dates and results come from the case file."""
-    O, F = OutcomeReport.Outcome, OutcomeReport.FollowUpResult
+    Out, F = OutcomeReport.Outcome, OutcomeReport.FollowUpResult
     program = getattr(case, "program", None)
     held_meetings = [m for m in case.meetings.all() if m.held]
     took_part = {p.pk: p for m in held_meetings for p in m.attendees.all()}
@@ -253,11 +252,11 @@ def report_defaults(case):
     else:
         followup = F.PARTLY
     outcome = {
-        S.NOT_SUITABLE: O.NOT_SUITABLE,
-        S.NOT_HELD: O.NOT_HELD,
-        S.TERMINATED: O.TERMINATED,
-        S.FOLLOW_UP: O.AGREEMENT,
-    }.get(case.status, O.NO_AGREEMENT)
+        S.NOT_SUITABLE: Out.NOT_SUITABLE,
+        S.NOT_HELD: Out.NOT_HELD,
+        S.TERMINATED: Out.TERMINATED,
+        S.FOLLOW_UP: Out.AGREEMENT,
+    }.get(case.status, Out.NO_AGREEMENT)
     held = case.status in {S.PROGRAM, S.FOLLOW_UP}
     return {
         "held": held,

@@ -25,7 +25,9 @@ def browser():
     # Generous waits: CI runs two test workers on two cores beside this browser.
     expect.set_options(timeout=30_000)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage", "--lang=ru-RU"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage", "--lang=ru-RU"]
+        )
         yield browser
         browser.close()
 
@@ -92,8 +94,8 @@ def test_whole_loop_through_three_people(cast, browser, live_server):
 
     # 3. The facilitator screens, records consent, holds the joint meeting, the agreement and the follow-up.
     page = login(browser, live_server, cast.facilitator)
-    expect(page.locator("section", has=page.get_by_role("heading", name="Нужна оценка безопасности"))).to_contain_text(
-        "Случай №")
+    screenings = page.locator("section", has=page.get_by_role("heading", name="Нужна оценка безопасности"))
+    expect(screenings).to_contain_text("Случай №")
     page.goto(case_url)
     page.get_by_role("link", name="Внести оценку безопасности").click()
     for row in page.locator("tbody tr").all():
