@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres lint check setup browser messages clean
+.PHONY: run test test-sqlite test-postgres lint check setup browser system-deps messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -13,7 +13,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $(STAMP)
 
-setup: $(STAMP)
+# WeasyPrint needs Pango and a Cyrillic font from Debian; installed only when missing.
+system-deps:
+	@ldconfig -p | grep -q libpangoft2 && fc-list | grep -qi dejavu || \
+	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+
+setup: $(STAMP) system-deps
 	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py collectstatic --noinput -v 0
@@ -22,13 +27,15 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py demo_accounts
-	OPENDOOR_DEBUG=$${OPENDOOR_DEBUG:-false} $(BIN)/python manage.py runserver --insecure 127.0.0.1:8000
+	@# The task worker (reminders, e-mails) runs beside the server and stops with it.
+	$(BIN)/python manage.py run_worker & trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+	  OPENDOOR_DEBUG=$${OPENDOOR_DEBUG:-false} $(BIN)/python manage.py runserver --insecure 127.0.0.1:8000
 
 # Debian's chromium drives the browser journeys; installed here when missing (never `playwright install`).
 browser:
 	@command -v chromium >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core)
 
-test: $(STAMP) browser
+test: $(STAMP) browser system-deps
 	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
 	$(MAKE) test-sqlite
 	@if [ "$$CI" = "true" ]; then $(MAKE) test-postgres; fi

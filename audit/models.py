@@ -26,12 +26,13 @@ class AuditEvent(models.Model):
         READ = "read", _("read")
         EXPORT = "export", _("export")
         LOGIN = "login", _("login")
+        DISCLOSURE = "disclosure", _("disclosure outside the service")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.WRITE)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.WRITE)
     action = models.CharField(_("action"), max_length=64)
     object_type = models.CharField(max_length=32)
     object_code = models.CharField(max_length=32, db_index=True)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from audit import log
+from lib.dates import add_months
 from lib.errors import ActionError
 from lib.state import check_transition
 from people.models import Person
@@ -20,9 +21,11 @@ from .models import (
     Consent,
     FollowUp,
     Meeting,
+    NetworkMember,
     OutcomeReport,
     Participant,
     Program,
+    ReviewDecision,
     Screening,
 )
 
@@ -163,7 +166,7 @@ def record_meeting(case, *, actor, kind, held, date, duration_minutes=None, atte
         raise ActionError(_("Mark who took part in the meeting."))
     if any(a.case_id != case.pk for a in attendees):
         raise ActionError(_("Attendees must be participants of this case."))
-    if kind in {K.JOINT, K.FAMILY_TIME}:
+    if kind in {K.JOINT, K.FAMILY_TIME, K.INFO_SHARING}:
         screening = case.latest_screening()
         if screening is None or not screening.allows_joint_meeting:
             raise ActionError(
@@ -188,7 +191,7 @@ def record_meeting(case, *, actor, kind, held, date, duration_minutes=None, atte
     )
     meeting.attendees.set(attendees)
     log.record(actor, "case.meeting", case, fields=["meeting", *(["notes"] if notes else [])])
-    if held and kind == K.JOINT and case.status == S.PREPARATION:
+    if held and kind in {K.JOINT, K.INFO_SHARING, K.FAMILY_TIME} and case.status == S.PREPARATION:
         transition(case, S.PROGRAM, actor=actor, action="case.program_started")
     return meeting
 
@@ -200,12 +203,31 @@ def mark_not_held(case, *, actor, reason, comment=""):
     transition(case, S.NOT_HELD, actor=actor, action="case.not_held", fields=["not_held_reason"])
 
 
+def check_review_date(case, concluded_on, review_on):
+    """A family plan needs a review: at the latest 6 months on for a child under 7, 12 months otherwise."""
+    if not review_on:
+        raise ActionError(_("Set the review date of the family plan."))
+    if review_on <= concluded_on:
+        raise ActionError(_("The review date must come after the date of the plan."))
+    age = case.youngest_child_age(concluded_on)
+    months = 6 if age is not None and age < 7 else 12
+    if review_on > add_months(concluded_on, months):
+        raise ActionError(
+            _("The review must take place no later than %(date)s (%(months)s months for this child).")
+            % {"date": add_months(concluded_on, months).strftime("%d.%m.%Y"), "months": months}
+        )
+
+
 @transaction.atomic
-def record_agreement(case, *, actor, concluded_on, text, items):
+def record_agreement(case, *, actor, concluded_on, text, items, review_on=None):
     """items: list of dicts with action, responsible, deadline, checker."""
     _no_future(concluded_on, _("The date of the agreement"))
     if not items:
         raise ActionError(_("An agreement needs at least one item: who does what and by when."))
+    if case.status == S.SAFETY_HOLD:
+        raise ActionError(_("The case is on hold for the child's safety: program actions are stopped."))
+    if case.is_family_conference:
+        check_review_date(case, concluded_on, review_on)
     program = getattr(case, "program", None)
     if case.status == S.PREPARATION and program and program.shuttle:
         # Shuttle mediation reaches its agreement without a joint meeting.
@@ -213,11 +235,94 @@ def record_agreement(case, *, actor, concluded_on, text, items):
     _require(case, {S.PROGRAM}, _("The agreement is recorded once the program is under way."))
     if hasattr(case, "agreement"):
         raise ActionError(_("The agreement of this case is already recorded."))
-    agreement = Agreement.objects.create(case=case, concluded_on=concluded_on, text=text)
+    agreement = Agreement.objects.create(
+        case=case, concluded_on=concluded_on, text=text, review_on=review_on,
+        decision=Agreement.Decision.PENDING if case.is_family_conference else Agreement.Decision.NOT_NEEDED,
+    )
     AgreementItem.objects.bulk_create(AgreementItem(agreement=agreement, **item) for item in items)
-    log.record(actor, "case.agreement", case, fields=["agreement", "items"])
+    log.record(actor, "case.agreement", case, fields=["agreement", "items", "review_on"])
     transition(case, S.FOLLOW_UP, actor=actor, action="case.follow_up")
     return agreement
+
+
+@transaction.atomic
+def revise_plan(case, *, actor, concluded_on, text, items, review_on):
+    """A reconvened or refused family plan is agreed anew; the referrer decides on the new version."""
+    agreement = getattr(case, "agreement", None)
+    refused = agreement is not None and agreement.decision == Agreement.Decision.REFUSED
+    if agreement is None or not (case.status == S.PROGRAM or (case.status == S.FOLLOW_UP and refused)):
+        raise ActionError(_("A plan is revised after the family reconvened or the referring agency refused it."))
+    _no_future(concluded_on, _("The date of the agreement"))
+    if not items:
+        raise ActionError(_("An agreement needs at least one item: who does what and by when."))
+    check_review_date(case, concluded_on, review_on)
+    agreement.items.all().delete()
+    AgreementItem.objects.bulk_create(AgreementItem(agreement=agreement, **item) for item in items)
+    agreement.concluded_on, agreement.text, agreement.review_on = concluded_on, text, review_on
+    agreement.decision, agreement.decision_reason = Agreement.Decision.PENDING, ""
+    agreement.decided_by, agreement.decided_at = None, None
+    agreement.version += 1
+    agreement.save()
+    log.record(actor, "case.plan.revise", case, fields=["agreement", "items", "review_on", "version"])
+    if case.status == S.PROGRAM:
+        transition(case, S.FOLLOW_UP, actor=actor, action="case.follow_up")
+    return agreement
+
+
+@transaction.atomic
+def decide_plan(agreement, *, actor, accepted, reason=""):
+    """The referring agency accepts the family plan or refuses it with reasons."""
+    case = agreement.case
+    if agreement.decision != Agreement.Decision.PENDING:
+        raise ActionError(_("This plan is not waiting for a decision."))
+    if not case.agreement_shareable():
+        raise ActionError(_("The plan cannot be shown: not every party consented to share it."))
+    if not accepted and not reason.strip():
+        raise ActionError(_("Give the reasons for refusing the plan: the family and the facilitator will read them."))
+    agreement.decision = Agreement.Decision.ACCEPTED if accepted else Agreement.Decision.REFUSED
+    agreement.decision_reason = reason.strip()
+    agreement.decided_by = actor
+    agreement.decided_at = timezone.now()
+    agreement.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
+    log.record(actor, "case.plan.accept" if accepted else "case.plan.refuse", case,
+               fields=["agreement.decision", "agreement.decision_reason"])
+    return agreement
+
+
+@transaction.atomic
+def record_network_member(case, *, actor, name, relation, invited, excluded_reason=""):
+    _require(case, {S.SCREENING, S.PREPARATION, S.PROGRAM}, _("The family network is prepared before the conference."))
+    if not invited and not excluded_reason.strip():
+        raise ActionError(_("Say why this person may not attend."))
+    member = NetworkMember.objects.create(case=case, name=name, relation=relation, invited=invited,
+                                          excluded_reason=excluded_reason)
+    log.record(actor, "case.network.add", case, fields=["network"])
+    return member
+
+
+@transaction.atomic
+def record_child_voice(case, *, actor, text):
+    _require(case, OPEN_STATES, _("The case is not open."))
+    case.child_voice = text
+    case.save(update_fields=["child_voice"])
+    log.record(actor, "case.child_voice", case, fields=["child_voice"])
+
+
+@transaction.atomic
+def record_review(case, *, actor, date, decision, attendees=(), notes=""):
+    """The review meeting of a family plan: close, reconvene or escalate to the statutory route."""
+    _require(case, {S.FOLLOW_UP}, _("The review takes place while the plan is followed up."))
+    if decision not in ReviewDecision.values:
+        raise ActionError(_("Choose the decision of the review."))
+    record_meeting(case, actor=actor, kind=Meeting.Kind.REVIEW, held=True, date=date, attendees=attendees,
+                   notes=notes)
+    case.review_decision = decision
+    case.save(update_fields=["review_decision"])
+    log.record(actor, "case.review", case, fields=["review_decision"])
+    if decision == ReviewDecision.RECONVENE:
+        transition(case, S.PROGRAM, actor=actor, action="case.reconvene")
+    elif decision == ReviewDecision.ESCALATE:
+        transition(case, S.TERMINATED, actor=actor, action="case.escalate")
 
 
 @transaction.atomic
@@ -254,7 +359,7 @@ def report_defaults(case):
     outcome = {
         S.NOT_SUITABLE: Out.NOT_SUITABLE,
         S.NOT_HELD: Out.NOT_HELD,
-        S.TERMINATED: Out.TERMINATED,
+        S.TERMINATED: Out.ESCALATED if case.review_decision == ReviewDecision.ESCALATE else Out.TERMINATED,
         S.FOLLOW_UP: Out.AGREEMENT,
     }.get(case.status, Out.NO_AGREEMENT)
     held = case.status in {S.PROGRAM, S.FOLLOW_UP}

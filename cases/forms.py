@@ -5,7 +5,17 @@ from accounts.models import Role, User
 from lib.forms import DateInput, date_field, not_in_future
 from people.models import Person
 
-from .models import Consent, FollowUp, Meeting, NotHeldReason, OutcomeReport, Participant, Program, Screening
+from .models import (
+    Consent,
+    FollowUp,
+    Meeting,
+    NotHeldReason,
+    OutcomeReport,
+    Participant,
+    Program,
+    ReviewDecision,
+    Screening,
+)
 
 
 class AssignForm(forms.Form):
@@ -104,8 +114,20 @@ class ConsentForm(forms.Form):
         self.fields["participant"].label_from_instance = lambda p: p.person.full_name
 
 
+def meeting_kinds(case):
+    """The kinds of meeting this program has: shuttle mediation has only separate meetings."""
+    K = Meeting.Kind
+    program = getattr(case, "program", None)
+    if program and program.shuttle:
+        return [K.PRELIMINARY]
+    if case.is_family_conference:
+        return [K.PRELIMINARY, K.INFO_SHARING, K.FAMILY_TIME, K.JOINT]
+    return [K.PRELIMINARY, K.JOINT]
+
+
 class MeetingForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of meeting"), choices=Meeting.Kind.choices)
+    """The kind is fixed by the page; private family time gets no notes field at all."""
+
     held = forms.TypedChoiceField(
         label=_("The meeting"), coerce=lambda v: v == "1", widget=forms.RadioSelect,
         choices=[("1", _("took place")), ("0", _("is planned"))],
@@ -118,10 +140,40 @@ class MeetingForm(forms.Form):
     notes = forms.CharField(label=_("Confidential notes (seen only by the service)"), required=False,
                             widget=forms.Textarea(attrs={"rows": 4}))
 
+    def __init__(self, *args, case, kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = case.participants.select_related("person")
+        self.fields["attendees"].label_from_instance = lambda p: p.person.full_name
+        if kind == Meeting.Kind.FAMILY_TIME:
+            del self.fields["notes"]
+
+
+class ReviewForm(forms.Form):
+    date = date_field(_("Date of the review meeting"), validators=[not_in_future])
+    decision = forms.ChoiceField(label=_("Decision of the review"), choices=ReviewDecision.choices,
+                                 widget=forms.RadioSelect)
+    attendees = forms.ModelMultipleChoiceField(label=_("Attendees"), queryset=Participant.objects.none(),
+                                               widget=forms.CheckboxSelectMultiple)
+    notes = forms.CharField(label=_("Confidential notes (seen only by the service)"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = case.participants.select_related("person")
         self.fields["attendees"].label_from_instance = lambda p: p.person.full_name
+
+
+class NetworkMemberForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    relation = forms.CharField(label=_("Relation to the child"), max_length=100)
+    invited = forms.BooleanField(label=_("Invited to the conference"), required=False, initial=True)
+    excluded_reason = forms.CharField(label=_("If not: why they may not attend"), max_length=300, required=False)
+
+
+class ChildVoiceForm(forms.Form):
+    text = forms.CharField(label=_("How the child's voice is heard"), widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("In person, with a support person, through a letter or a drawing, "
+                                       "through an advocate …"))
 
 
 class NotHeldForm(forms.Form):
@@ -133,6 +185,22 @@ class AgreementForm(forms.Form):
     concluded_on = date_field(_("Date of the agreement"), validators=[not_in_future])
     text = forms.CharField(label=_("Text of the agreement"), required=False,
                            widget=forms.Textarea(attrs={"rows": 4}))
+    review_on = forms.DateField(label=_("Review date (family plan)"), required=False, widget=DateInput(),
+                                help_text=_("No later than 6 months for a child under 7, 12 months otherwise."))
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not case.is_family_conference:
+            del self.fields["review_on"]
+        else:
+            self.fields["text"].label = _("The family plan")
+
+
+class PlanDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
+                                 choices=[("accept", _("accept the plan")), ("refuse", _("refuse the plan"))])
+    reason = forms.CharField(label=_("Reasons (required when refusing)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AgreementItemForm(forms.Form):

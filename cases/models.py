@@ -31,7 +31,8 @@ CASE_TRANSITIONS = {
     S.SCREENING: {S.PREPARATION, S.NOT_SUITABLE},
     S.PREPARATION: {S.PROGRAM, S.NOT_HELD, S.SCREENING},
     S.PROGRAM: {S.FOLLOW_UP, S.REPORTED},
-    S.FOLLOW_UP: {S.REPORTED},
+    # A family conference review may reconvene (back to PROGRAM) or escalate to the statutory route (TERMINATED).
+    S.FOLLOW_UP: {S.REPORTED, S.PROGRAM, S.TERMINATED},
     S.NOT_SUITABLE: {S.REPORTED},
     S.NOT_HELD: {S.REPORTED},
     S.SAFETY_HOLD: {S.TERMINATED} | OPEN_STATES,
@@ -43,6 +44,12 @@ for _state in OPEN_STATES:
     CASE_TRANSITIONS[_state] = CASE_TRANSITIONS[_state] | {S.SAFETY_HOLD}
 # States from which the facilitator drafts the outcome report and the coordinator signs it.
 REPORTABLE_STATES = {S.PROGRAM, S.FOLLOW_UP, S.NOT_SUITABLE, S.NOT_HELD, S.TERMINATED}
+
+
+class ReviewDecision(models.TextChoices):
+    CLOSE = "close", _("close: the plan works")
+    RECONVENE = "reconvene", _("reconvene the family conference")
+    ESCALATE = "escalate", _("escalate to the statutory route")
 
 
 class Case(models.Model):
@@ -61,6 +68,11 @@ class Case(models.Model):
     )
     not_held_reason = models.CharField(_("why the program was not held"), max_length=24, blank=True)
     not_held_comment = models.TextField(_("comment"), blank=True)
+    # Family conference preparation: how the child's voice is heard (in person, a letter, an advocate ...).
+    child_voice = models.TextField(_("how the child's voice is heard"), blank=True)
+    review_decision = models.CharField(_("decision of the review"), max_length=16, blank=True,
+                                       choices=ReviewDecision.choices)
+    hold_reason = models.TextField(_("reason of the last decision on hold"), blank=True)
 
     class Meta:
         ordering = ["-year", "-number"]
@@ -88,6 +100,25 @@ class Case(models.Model):
 
     def latest_screening(self):
         return self.screenings.order_by("-done_on", "-id").first()
+
+    @property
+    def is_family_conference(self):
+        program = getattr(self, "program", None)
+        return bool(program and program.kind == ProgramKind.FAMILY_CONFERENCE)
+
+    def parties(self):
+        return [p for p in self.participants.all() if p.role in Participant.PARTY_ROLES]
+
+    def agreement_shareable(self):
+        """Tier T2: the agreement reaches the referrer only while every party's consent to share is in force."""
+        parties = self.parties()
+        return bool(parties) and all(p.consent_in_force(Consent.Purpose.SHARE_AGREEMENT) for p in parties)
+
+    def youngest_child_age(self, on):
+        ages = [p.person.age_on(on) for p in self.participants.all() if p.role == Participant.Role.CHILD]
+        ages += [rp.person.age_on(on) for rp in self.referral.persons.all() if rp.role == "child"]
+        ages = [a for a in ages if a is not None]
+        return min(ages) if ages else None
 
 
 class NotHeldReason(models.TextChoices):
@@ -176,6 +207,9 @@ class Participant(models.Model):
         SUPPORTER = "supporter", _("support person")
         PROFESSIONAL = "professional", _("specialist")
 
+    # The parties whose consent decides whether the agreement may be shared with the referrer.
+    PARTY_ROLES = {Role.PARTY, Role.CHILD, Role.REPRESENTATIVE}
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations")
     role = models.CharField(_("role in the program"), max_length=16, choices=Role.choices)
@@ -187,6 +221,10 @@ class Participant(models.Model):
 
     def __str__(self):
         return self.person.full_name
+
+    @property
+    def consent_in_force_share(self):
+        return self.consent_in_force(Consent.Purpose.SHARE_AGREEMENT)
 
     @property
     def consent_in_force_take_part(self):
@@ -218,9 +256,23 @@ class Consent(models.Model):
         ordering = ["given_on", "id"]
 
 
+class NetworkMember(models.Model):
+    """The family network for a family conference: who is invited, who may not attend and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="network")
+    name = models.CharField(_("name"), max_length=200)
+    relation = models.CharField(_("relation to the child"), max_length=100)
+    invited = models.BooleanField(_("invited"), default=True)
+    excluded_reason = models.CharField(_("why they may not attend"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
 class Meeting(models.Model):
     class Kind(models.TextChoices):
         PRELIMINARY = "preliminary", _("preliminary meeting")
+        INFO_SHARING = "info_sharing", _("information sharing")
         JOINT = "joint", _("joint meeting")
         FAMILY_TIME = "family_time", _("private family time")
         REVIEW = "review", _("review meeting")
@@ -239,9 +291,26 @@ class Meeting(models.Model):
 
 
 class Agreement(models.Model):
+    """The agreement of the parties, or the family plan of a family conference."""
+
+    class Decision(models.TextChoices):
+        NOT_NEEDED = "", _("not needed")
+        PENDING = "pending", _("waiting for the referring agency")
+        ACCEPTED = "accepted", _("accepted by the referring agency")
+        REFUSED = "refused", _("refused by the referring agency")
+
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="agreement")
     concluded_on = models.DateField(_("date of the agreement"))
     text = models.TextField(_("text of the agreement"), blank=True)
+    review_on = models.DateField(_("review date"), null=True, blank=True)
+    # A family plan is accepted or refused by the referring agency (DESIGN §4.2).
+    decision = models.CharField(_("decision of the referring agency"), max_length=16, choices=Decision.choices,
+                                blank=True)
+    decision_reason = models.TextField(_("reasons"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveSmallIntegerField(default=1)
 
 
 class AgreementItem(models.Model):
@@ -282,6 +351,7 @@ class OutcomeReport(models.Model):
         NOT_HELD = "not_held", _("program not held")
         NOT_SUITABLE = "not_suitable", _("case not suitable for a program")
         TERMINATED = "terminated", _("program terminated for safety reasons")
+        ESCALATED = "escalated", _("passed to the statutory route")
 
     class FollowUpResult(models.TextChoices):
         FULFILLED = "fulfilled", _("agreement fulfilled")

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from safety import views as safety_views
+
 from . import views
 
 urlpatterns = [
@@ -13,6 +15,12 @@ urlpatterns = [
     path("<str:code>/consents/<int:consent_id>/withdraw/", views.case_consent_withdraw,
          name="case_consent_withdraw"),
     path("<str:code>/meetings/new/", views.case_meeting, name="case_meeting"),
+    path("<str:code>/review/", views.case_review, name="case_review"),
+    path("<str:code>/network/", views.case_network, name="case_network"),
+    path("<str:code>/child-voice/", views.case_child_voice, name="case_child_voice"),
+    path("<str:code>/safety/", safety_views.notice_new, name="case_notice_new"),
+    path("<str:code>/resume/", safety_views.case_resume, name="case_resume"),
+    path("<str:code>/terminate/", safety_views.case_terminate, name="case_terminate"),
     path("<str:code>/not-held/", views.case_not_held, name="case_not_held"),
     path("<str:code>/agreement/", views.case_agreement, name="case_agreement"),
     path("<str:code>/items/<int:item_id>/follow-up/", views.case_followup, name="case_followup"),

@@ -16,14 +16,18 @@ from .forms import (
     AgreementForm,
     AgreementItemFormSet,
     AssignForm,
+    ChildVoiceForm,
     ConsentForm,
     FollowUpForm,
     MeetingForm,
+    NetworkMemberForm,
     NotHeldForm,
     ParticipantForm,
     ProgramForm,
     ReportForm,
+    ReviewForm,
     ScreeningForm,
+    meeting_kinds,
 )
 from .models import REPORTABLE_STATES, AgreementItem, CaseStatus, Consent, Meeting, Participant
 
@@ -67,6 +71,10 @@ def case_detail(request, code):
         "agreement": agreement,
         "items": items,
         "report": getattr(case, "report", None),
+        "network": case.network.all(),
+        "notices": case.safety_notices.select_related("sender"),
+        "shareable": case.agreement_shareable(),
+        "meeting_kinds": meeting_kinds(case),
         "can_work": can_work(request.user, case),
         "can_manage": can_manage(request.user, case),
         "reportable": case.status in REPORTABLE_STATES,
@@ -74,6 +82,8 @@ def case_detail(request, code):
     }
     if context["can_work"] and case.is_open:
         context.update(
+            network_form=NetworkMemberForm(),
+            child_voice_form=ChildVoiceForm(initial={"text": case.child_voice}),
             participant_form=ParticipantForm(case=case),
             consent_form=ConsentForm(case=case, initial={"given_on": timezone.localdate()}),
             program_form=ProgramForm(instance=getattr(case, "program", None)),
@@ -170,17 +180,66 @@ def case_consent_withdraw(request, code, consent_id):
 @require_http_methods(["GET", "POST"])
 def case_meeting(request, code):
     case = get_case_for_user(request.user, code, need="work")
-    form = MeetingForm(request.POST or None, case=case,
-                       initial={"date": timezone.localdate(), "held": "1", "kind": Meeting.Kind.PRELIMINARY})
+    kinds = meeting_kinds(case)
+    kind = request.GET.get("kind", kinds[0])
+    if kind not in kinds:
+        kind = kinds[0]
+    form = MeetingForm(request.POST or None, case=case, kind=kind,
+                       initial={"date": timezone.localdate(), "held": "1"})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         done = run_action(request, lambda: actions.record_meeting(
-            case, actor=request.user, kind=d["kind"], held=d["held"], date=d["date"],
-            duration_minutes=d["duration_minutes"], attendees=d["attendees"], notes=d["notes"]),
+            case, actor=request.user, kind=kind, held=d["held"], date=d["date"],
+            duration_minutes=d["duration_minutes"], attendees=d["attendees"], notes=d.get("notes", "")),
             _("The meeting has been recorded."), form=form)
         if done:
             return redirect("case", code=case.code)
-    return render(request, "cases/meeting.html", {"case": case, "form": form})
+    labels = dict(Meeting.Kind.choices)
+    return render(request, "cases/meeting.html", {
+        "case": case, "form": form, "kind": kind, "kind_label": labels[kind],
+        "kinds": [(k, labels[k]) for k in kinds],
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_review(request, code):
+    case = get_case_for_user(request.user, code, need="work")
+    form = ReviewForm(request.POST or None, case=case, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        done = run_action(request, lambda: actions.record_review(
+            case, actor=request.user, date=d["date"], decision=d["decision"], attendees=d["attendees"],
+            notes=d["notes"]), _("The review has been recorded."), form=form)
+        if done:
+            return redirect("case", code=case.code)
+    return render(request, "cases/review.html", {"case": case, "form": form})
+
+
+@login_required
+@require_POST
+def case_network(request, code):
+    case = get_case_for_user(request.user, code, need="work")
+    form = NetworkMemberForm(request.POST)
+    if form.is_valid():
+        run_action(request, lambda: actions.record_network_member(case, actor=request.user, **form.cleaned_data),
+                   _("The family network has been updated."))
+    else:
+        _form_errors(request, form)
+    return redirect("case", code=case.code)
+
+
+@login_required
+@require_POST
+def case_child_voice(request, code):
+    case = get_case_for_user(request.user, code, need="work")
+    form = ChildVoiceForm(request.POST)
+    if form.is_valid():
+        text = form.cleaned_data["text"]
+        run_action(request, lambda: actions.record_child_voice(case, actor=request.user, text=text), _("Saved."))
+    else:
+        _form_errors(request, form)
+    return redirect("case", code=case.code)
 
 
 @login_required
@@ -200,17 +259,31 @@ def case_not_held(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_agreement(request, code):
+    """Record the agreement, or revise a family plan after reconvening or the referrer's refusal."""
     case = get_case_for_user(request.user, code, need="work")
-    form = AgreementForm(request.POST or None, initial={"concluded_on": timezone.localdate()})
-    items = AgreementItemFormSet(request.POST or None, prefix="items")
+    existing = getattr(case, "agreement", None)
+    initial = {"concluded_on": timezone.localdate()}
+    item_initial = None
+    if existing:
+        initial.update(text=existing.text, review_on=existing.review_on)
+        item_initial = list(existing.items.values("action", "responsible", "deadline", "checker"))
+    form = AgreementForm(request.POST or None, case=case, initial=initial)
+    items = AgreementItemFormSet(request.POST or None, prefix="items", initial=item_initial)
     if request.method == "POST" and form.is_valid() and items.is_valid():
         rows = [f.cleaned_data for f in items if not f.is_blank()]
-        done = run_action(request, lambda: actions.record_agreement(
-            case, actor=request.user, concluded_on=form.cleaned_data["concluded_on"],
-            text=form.cleaned_data["text"], items=rows), _("The agreement has been recorded."), form=form)
-        if done:
+        d = form.cleaned_data
+        if existing:
+            action = lambda: actions.revise_plan(  # noqa: E731
+                case, actor=request.user, concluded_on=d["concluded_on"], text=d["text"], items=rows,
+                review_on=d.get("review_on"))
+        else:
+            action = lambda: actions.record_agreement(  # noqa: E731
+                case, actor=request.user, concluded_on=d["concluded_on"], text=d["text"], items=rows,
+                review_on=d.get("review_on"))
+        if run_action(request, action, _("The agreement has been recorded."), form=form):
             return redirect("case", code=case.code)
-    return render(request, "cases/agreement.html", {"case": case, "form": form, "items": items})
+    return render(request, "cases/agreement.html", {"case": case, "form": form, "items": items,
+                                                    "revising": bool(existing)})
 
 
 @login_required

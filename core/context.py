@@ -15,7 +15,11 @@ def navigation(request):
         items.append((reverse("referrals"), _("Referrals")))
     if roles & {Role.COORDINATOR, Role.FACILITATOR}:
         items.append((reverse("cases"), _("Case journal")))
+    if roles & {Role.REFERRER, Role.COORDINATOR, Role.FACILITATOR}:
+        items.append((reverse("safety_notices"), _("Safety notices")))
     if Role.ADMIN in roles:
         items.append((reverse("audit"), _("Audit log")))
     agency = user.main_agency
-    return {"nav_items": items, "nav_agency": agency, "nav_roles": [Role(r).label for r in user.roles]}
+    unread = user.notifications.filter(read_at__isnull=True).count()
+    return {"nav_items": items, "nav_agency": agency, "nav_roles": [Role(r).label for r in user.roles],
+            "nav_unread": unread}

@@ -33,7 +33,10 @@ INSTALLED_APPS = [
     "referrals",
     "cases",
     "audit",
+    "safety",
     "core",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +123,19 @@ EMAIL_HOST_USER = env_str("OPENDOOR_EMAIL_USER")
 EMAIL_HOST_PASSWORD = env_str("OPENDOOR_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("OPENDOOR_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("OPENDOOR_EMAIL_FROM", "opendoor@localhost")
+
+# Background work (reminders, e-mails): the database backend and `manage.py run_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("OPENDOOR_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Hour (local time) at which the daily reminder run starts.
+OPENDOOR_REMINDER_HOUR = env_int("OPENDOOR_REMINDER_HOUR", 7)
+# Days before a deadline that a reminder goes out.
+OPENDOOR_REMIND_DAYS_BEFORE = env_int("OPENDOOR_REMIND_DAYS_BEFORE", 3)
+OPENDOOR_BASE_URL = env_str("OPENDOOR_BASE_URL", "http://127.0.0.1:8000")
 
 # Regional setting: days the service has to answer a referral (DESIGN §4.1).
 OPENDOOR_ANSWER_DAYS = env_int("OPENDOOR_ANSWER_DAYS", 30)

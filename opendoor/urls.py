@@ -12,4 +12,6 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("cases/", include("cases.urls")),
     path("audit/", audit_log, name="audit"),
+    path("safety/", include("safety.urls")),
+    path("notifications/", core.notifications, name="notifications"),
 ]

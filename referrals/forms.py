@@ -10,9 +10,15 @@ from .models import Referral, ReferralPerson
 class ReferralForm(forms.ModelForm):
     class Meta:
         model = Referral
-        fields = ["situation", "description", "representative_consent"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
-        labels = {"representative_consent": _("The legal representative consented to the referral")}
+        fields = ["situation", "description", "representative_consent", "concerns", "bottom_lines", "questions"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5}), "concerns": forms.Textarea(attrs={"rows": 3}),
+                   "bottom_lines": forms.Textarea(attrs={"rows": 3}), "questions": forms.Textarea(attrs={"rows": 3})}
+        labels = {"representative_consent": _("The legal representative consented to the referral"),
+                  "concerns": _("Concerns of the agency"),
+                  "bottom_lines": _("Bottom lines: what any plan must secure for the child"),
+                  "questions": _("Questions for the family")}
+
+    FAMILY_CONFERENCE_FIELDS = ("concerns", "bottom_lines", "questions")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

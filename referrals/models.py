@@ -53,6 +53,11 @@ class Referral(models.Model):
     situation = models.CharField(_("situation type"), max_length=32, choices=Situation.choices)
     description = models.TextField(_("description of the situation"))
     representative_consent = models.BooleanField(_("the legal representative consented to the referral"))
+    # For a family group conference (DESIGN §4.2): what worries the agency, what any plan must secure for the
+    # child, and what the family is asked to answer.
+    concerns = models.TextField(_("concerns of the agency"), blank=True)
+    bottom_lines = models.TextField(_("bottom lines: what any plan must secure for the child"), blank=True)
+    questions = models.TextField(_("questions for the family"), blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

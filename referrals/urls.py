@@ -10,4 +10,5 @@ urlpatterns = [
     path("<str:code>/withdraw/", views.referral_withdraw, name="referral_withdraw"),
     path("<str:code>/accept/", views.referral_accept, name="referral_accept"),
     path("<str:code>/decline/", views.referral_decline, name="referral_decline"),
+    path("<str:code>/plan/", views.referral_plan, name="referral_plan"),
 ]

@@ -1,10 +1,14 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Agency, Role
+from cases.actions import decide_plan
+from cases.forms import PlanDecisionForm
 from lib.views import run_action
 
 from . import actions
@@ -64,7 +68,12 @@ def referral_detail(request, code):
     case = getattr(referral, "case", None)
     report = case.report if case and case.report_signed else None
     is_coordinator = referral.service_id in request.user.agency_ids(Role.COORDINATOR)
+    agreement, agreement_withheld = shared_agreement(case, report)
     return render(request, "referrals/detail.html", {
+        "agreement": agreement,
+        "agreement_items": agreement.items.all() if agreement else [],
+        "agreement_withheld": agreement_withheld,
+        "plan_form": PlanDecisionForm(),
         "referral": referral,
         "persons": referral.persons.select_related("person"),
         "case": case,
@@ -74,6 +83,36 @@ def referral_detail(request, code):
         "is_referrer": referral.agency_id in request.user.agency_ids(Role.REFERRER),
         "decline_form": DeclineForm(),
     })
+
+
+def shared_agreement(case, report):
+    """What of the agreement the referrer may read (tier T2): (agreement or None, withheld for lack of consent)."""
+    agreement = getattr(case, "agreement", None) if case else None
+    if agreement is None or not (report or agreement.decision):
+        return None, False
+    if not case.agreement_shareable():
+        return None, True
+    return agreement, False
+
+
+@login_required
+@require_POST
+def referral_plan(request, code):
+    """The referring agency accepts or refuses a family plan."""
+    referral = get_referral_for_user(request.user, code, need="refer")
+    agreement = getattr(getattr(referral, "case", None), "agreement", None)
+    if agreement is None:
+        raise Http404
+    form = PlanDecisionForm(request.POST)
+    if form.is_valid():
+        accepted = form.cleaned_data["decision"] == "accept"
+        run_action(request, lambda: decide_plan(agreement, actor=request.user, accepted=accepted,
+                                                reason=form.cleaned_data["reason"]),
+                   _("The plan has been accepted.") if accepted
+                   else _("The plan has been refused; the service sees your reasons."))
+    else:
+        messages.error(request, _("Choose whether you accept the plan."))
+    return redirect("referral", code=code)
 
 
 @login_required

@@ -66,6 +66,24 @@ TABLE = {
     "case_report": ("get", lambda w: reverse("case_report", args=[w.case.code]), expect(ok=SERVICE_CASE)),
     "case_sign": ("post", lambda w: reverse("case_sign", args=[w.case.code]),
                   expect(ok={"coordinator"}, forbidden={"facilitator"}, ok_code=None)),
+    "referral_plan": ("post", lambda w: reverse("referral_plan", args=[w.case.referral.code]),
+                      expect(ok={"secretary"}, forbidden={"coordinator"}, ok_code=None)),
+    "notifications": ("get", lambda w: reverse("notifications"), expect(ok=ALL)),
+    "safety_notices": ("get", lambda w: reverse("safety_notices"),
+                       expect(ok=REFERRERS | {"coordinator", "facilitator", "facilitator2"}, default=403)),
+    # The notice went to the guardianship body and the commission of the case's territory.
+    "safety_notice": ("get", lambda w: reverse("safety_notice", args=[w.notice.code]),
+                      expect(ok={"secretary", "guardian", "coordinator", "facilitator"})),
+    "case_notice_new": ("get", lambda w: reverse("case_notice_new", args=[w.case.code]), expect(ok=SERVICE_CASE)),
+    "case_review": ("get", lambda w: reverse("case_review", args=[w.case.code]), expect(ok=SERVICE_CASE)),
+    "case_network": ("post", lambda w: reverse("case_network", args=[w.case.code]),
+                     expect(ok=SERVICE_CASE, ok_code=None)),
+    "case_child_voice": ("post", lambda w: reverse("case_child_voice", args=[w.case.code]),
+                         expect(ok=SERVICE_CASE, ok_code=None)),
+    "case_resume": ("post", lambda w: reverse("case_resume", args=[w.held.code]),
+                    expect(ok={"coordinator"}, forbidden={"facilitator"}, ok_code=None)),
+    "case_terminate": ("post", lambda w: reverse("case_terminate", args=[w.held.code]),
+                       expect(ok={"coordinator"}, forbidden={"facilitator"}, ok_code=None)),
     "case_close": ("post", lambda w: reverse("case_close", args=[w.case.code]),
                    expect(ok={"coordinator"}, forbidden={"facilitator"}, ok_code=None)),
 }
@@ -75,8 +93,15 @@ TABLE = {
 def world(cast, make_case, make_referral):
     from types import SimpleNamespace
 
+    from safety.actions import default_recipients, open_notice
+
     case = make_case(upto=CaseStatus.FOLLOW_UP)
+    held = make_case(upto=CaseStatus.PREPARATION)
+    notice = open_notice(held, actor=cast.facilitator, recipients=default_recipients(held),
+                         content="Ребёнок рассказал о побоях.")
     return SimpleNamespace(
+        held=held,
+        notice=notice,
         case=case,
         referral=make_referral(),
         draft=make_referral(submit=False),

@@ -124,7 +124,8 @@ def test_whole_loop_through_three_people(cast, browser, live_server):
         expect(page.get_by_text("Согласие внесено.")).to_be_visible()
 
     page.get_by_role("link", name="Внести встречу").click()
-    page.get_by_label("Вид встречи").select_option("joint")
+    page.get_by_role("link", name="Общая встреча").click()
+    expect(page.get_by_role("heading", name="Общая встреча")).to_be_visible()
     page.get_by_role("checkbox", name="Смирнов Артём", exact=True).check()
     page.get_by_role("checkbox", name="Смирнова Ольга", exact=True).check()
     page.get_by_label("Длительность, минут").fill("90")

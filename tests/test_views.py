@@ -156,8 +156,8 @@ def test_joint_meeting_before_screening_is_refused_in_the_page(client, cast, mak
     case = make_case(upto=S.PREPARATION)
     case.screenings.all().delete()
     client.force_login(cast.facilitator)
-    response = client.post(reverse("case_meeting", args=[case.code]), {
-        "kind": "joint", "held": "1", "date": timezone.localdate().isoformat(),
+    response = client.post(reverse("case_meeting", args=[case.code]) + "?kind=joint", {
+        "held": "1", "date": timezone.localdate().isoformat(),
         "attendees": [p.pk for p in case.participants.all()]})
     assert response.status_code == 200
     assert "Общую встречу можно назначить только после оценки безопасности" in response.content.decode()
@@ -168,7 +168,7 @@ def test_held_meeting_in_the_future_is_refused(client, cast, make_case):
     case = make_case(upto=S.PREPARATION)
     client.force_login(cast.facilitator)
     response = client.post(reverse("case_meeting", args=[case.code]), {
-        "kind": "preliminary", "held": "1", "date": (timezone.localdate() + 3 * DAY).isoformat(),
+        "held": "1", "date": (timezone.localdate() + 3 * DAY).isoformat(),
         "attendees": [case.participants.first().pk], "notes": "заметки"})
     assert "У состоявшейся встречи не может быть даты в будущем." in response.content.decode()
     assert 'заметки' in response.content.decode()  # the notes the user typed are not lost
@@ -178,8 +178,8 @@ def test_held_meeting_in_the_future_is_refused(client, cast, make_case):
 def test_joint_meeting_moves_the_case_into_program(client, cast, make_case):
     case = make_case(upto=S.PREPARATION)
     client.force_login(cast.facilitator)
-    response = client.post(reverse("case_meeting", args=[case.code]), {
-        "kind": "joint", "held": "1", "date": timezone.localdate().isoformat(), "duration_minutes": "90",
+    response = client.post(reverse("case_meeting", args=[case.code]) + "?kind=joint", {
+        "held": "1", "date": timezone.localdate().isoformat(), "duration_minutes": "90",
         "attendees": [p.pk for p in case.participants.all()], "notes": "Стороны договорились."})
     assert response.status_code == 302
     case.refresh_from_db()
@@ -196,7 +196,7 @@ def test_forged_forms_for_someone_elses_case_are_refused(client, cast, make_case
     # The assigned facilitator cannot smuggle a participant of another case into a meeting...
     client.force_login(cast.facilitator)
     response = client.post(reverse("case_meeting", args=[mine.code]), {
-        "kind": "preliminary", "held": "1", "date": timezone.localdate().isoformat(),
+        "held": "1", "date": timezone.localdate().isoformat(),
         "attendees": [other.participants.first().pk]})
     assert response.status_code == 200 and mine.meetings.count() == 0
     # ...nor withdraw a consent of another case through this case's URL.

@@ -16,6 +16,7 @@ from cases import actions as case_actions
 from cases.models import Case, CaseStatus, Consent, Meeting, OutcomeReport, Participant, Program, Screening
 from core import demo
 from referrals import actions as referral_actions
+from safety import actions as safety_actions
 from referrals.models import Referral, ReferralPerson, Situation
 
 S = CaseStatus
@@ -173,10 +174,14 @@ class Command(BaseCommand):
         agency = rng.choice(self.referrers)
         author = self.author_for(agency)
         situation = rng.choice(KIND_SITUATION[kind])
+        fields = {"situation": situation, "representative_consent": True,
+                  "description": "Ситуация описана по материалам организации (демонстрационные данные)."}
+        if kind == K.FAMILY_CONFERENCE:
+            fields.update(concerns="Ребёнок часто остаётся без присмотра взрослых.",
+                          bottom_lines="Ребёнок не остаётся один дома; ежедневно посещает школу.",
+                          questions="Кто из родственников может помочь с присмотром после школы?")
         referral = referral_actions.create_referral(
-            actor=author, agency=agency, service=self.service, submit=False,
-            fields={"situation": situation, "representative_consent": True,
-                    "description": "Ситуация описана по материалам организации (демонстрационные данные)."},
+            actor=author, agency=agency, service=self.service, submit=False, fields=fields,
             persons=self.family(day),
         )
         referral_actions.submit_referral(referral, actor=author, today=day)
@@ -201,6 +206,7 @@ class Command(BaseCommand):
                                           referred_to="Орган опеки и попечительства")
             return
         safeguards = rng.random() < 0.3
+        share = rng.random() < 0.8
         case_actions.record_screening(
             case, actor=actor, done_on=day + 5 * DAY, answers=answers,
             outcome=Screening.Outcome.SAFEGUARDS if safeguards else Screening.Outcome.SUITABLE,
@@ -211,12 +217,24 @@ class Command(BaseCommand):
         for rp in referral.persons.select_related("person"):
             role = Participant.Role.CHILD if rp.role == ReferralPerson.Role.CHILD else Participant.Role.PARTY
             p = case_actions.add_participant(case, actor=actor, person_fields={}, role=role, person=rp.person)
-            case_actions.record_consent(p, actor=actor, purpose=Consent.Purpose.TAKE_PART, by_representative=False,
-                                        given_on=day + 6 * DAY)
-            if p.is_minor:
-                case_actions.record_consent(p, actor=actor, purpose=Consent.Purpose.TAKE_PART,
-                                            by_representative=True, given_on=day + 6 * DAY)
+            # Most families also agree that the referrer may read the agreement.
+            purposes = [Consent.Purpose.TAKE_PART]
+            if share:
+                purposes.append(Consent.Purpose.SHARE_AGREEMENT)
+            for purpose in purposes:
+                case_actions.record_consent(p, actor=actor, purpose=purpose, by_representative=False,
+                                            given_on=day + 6 * DAY)
+                if p.is_minor:
+                    case_actions.record_consent(p, actor=actor, purpose=purpose, by_representative=True,
+                                                given_on=day + 6 * DAY)
             participants.append(p)
+        if kind == K.FAMILY_CONFERENCE:
+            case_actions.record_network_member(case, actor=actor, name="Бабушка по линии матери",
+                                               relation="бабушка", invited=True)
+            case_actions.record_network_member(case, actor=actor, name="Отчим", relation="отчим", invited=False,
+                                               excluded_reason="запрет на общение по решению суда")
+            case_actions.record_child_voice(case, actor=actor, text="Ребёнок написал письмо семье; "
+                                            "на встрече его зачитает поддерживающий взрослый.")
         for p in participants:
             case_actions.record_meeting(case, actor=actor, kind=Meeting.Kind.PRELIMINARY, held=True,
                                         date=day + 8 * DAY, duration_minutes=60, attendees=[p],
@@ -224,7 +242,7 @@ class Command(BaseCommand):
         if target == S.PREPARATION:
             return
         if target == S.SAFETY_HOLD:
-            case_actions.transition(case, S.SAFETY_HOLD, actor=actor, action="case.safety_hold")
+            self.notice(case, actor)
             return
         # One closed case in ten was never held: the monitoring counts reasons for not completing.
         not_held = target == S.NOT_HELD or (target == S.CLOSED and rng.random() < 0.1)
@@ -234,12 +252,16 @@ class Command(BaseCommand):
             if target == S.NOT_HELD:
                 return
         elif target == S.TERMINATED:
-            case_actions.transition(case, S.SAFETY_HOLD, actor=actor, action="case.safety_hold")
-            case_actions.transition(case, S.TERMINATED, actor=coordinator, action="case.terminate")
+            self.notice(case, actor)
+            safety_actions.terminate_case(case, actor=coordinator, reason="Угроза подтвердилась; дело передано "
+                                          "в орган опеки для принятия мер.")
             return
         else:
             if not shuttle:
                 if kind == K.FAMILY_CONFERENCE:
+                    case_actions.record_meeting(case, actor=actor, kind=Meeting.Kind.INFO_SHARING, held=True,
+                                                date=day + 14 * DAY, duration_minutes=40, attendees=participants,
+                                                notes="Специалисты рассказали о поводе для беспокойства.")
                     case_actions.record_meeting(case, actor=actor, kind=Meeting.Kind.FAMILY_TIME, held=True,
                                                 date=day + 14 * DAY, duration_minutes=90, attendees=participants[1:])
                 case_actions.record_meeting(case, actor=actor, kind=Meeting.Kind.JOINT, held=True,
@@ -249,12 +271,16 @@ class Command(BaseCommand):
                 return
             no_agreement = not shuttle and rng.random() < 0.1
             if not no_agreement:
-                case_actions.record_agreement(case, actor=actor, concluded_on=day + 14 * DAY, text="", items=[
+                review_on = day + 14 * DAY + 150 * DAY if kind == K.FAMILY_CONFERENCE else None
+                case_actions.record_agreement(case, actor=actor, concluded_on=day + 14 * DAY, text="",
+                                              review_on=review_on, items=[
                     {"action": "Обсуждать вопросы воспитания без крика, раз в неделю — семейный совет",
                      "responsible": "родители", "deadline": day + 40 * DAY, "checker": "ведущий"},
                     {"action": "Посещать занятия у психолога", "responsible": "родители и ребёнок",
                      "deadline": day + 45 * DAY, "checker": "специалист СРЦН"},
                 ])
+                if kind == K.FAMILY_CONFERENCE and share:
+                    case_actions.decide_plan(case.agreement, actor=author, accepted=True)
                 if target == S.FOLLOW_UP:
                     return
                 for item in case.agreement.items.all():
@@ -268,6 +294,13 @@ class Command(BaseCommand):
         if target == S.CLOSED:
             case_actions.close_case(case, actor=coordinator)
             Case.objects.filter(pk=case.pk).update(closed_on=day + 65 * DAY)
+
+    def notice(self, case, actor):
+        safety_actions.open_notice(
+            case, actor=actor, recipients=safety_actions.default_recipients(case),
+            content="На предварительной встрече ребёнок рассказал о систематических побоях со стороны отчима "
+                    "(демонстрационные данные).",
+        )
 
     def build_open_referrals(self):
         """Referrals still waiting (some overdue), declined, withdrawn and a draft, for the dashboards."""

@@ -1,0 +1,16 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from core.reminders import schedule_next_run
+
+
+class Command(BaseCommand):
+    help = "Run the background worker (reminders, e-mail); schedules the daily reminder run first."
+
+    def handle(self, *args, **options):
+        from core.reminders import send_due_reminders
+
+        # Catch up at start: a server that was off in the morning still sends today's reminders.
+        send_due_reminders()
+        schedule_next_run()
+        call_command("db_worker")

@@ -1,0 +1,20 @@
+"""Background tasks (Django's tasks API): e-mail and the daily reminder run."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django_tasks import task
+
+
+@task()
+def send_email(subject, body, to):
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+
+
+@task()
+def daily_reminders():
+    """Send today's reminders, then schedule tomorrow's run."""
+    from .reminders import schedule_next_run, send_due_reminders
+
+    sent = send_due_reminders()
+    schedule_next_run()
+    return sent
