@@ -130,7 +130,9 @@ def add_participant(case, *, actor, person_fields, role, person=None):
 @transaction.atomic
 def record_consent(participant, *, actor, purpose, by_representative, given_on):
     case = participant.case
-    _require(case, OPEN_STATES, _("Consent is recorded while the case is open."))
+    # Consent to share the agreement may still come after the report: the referrer then sees the agreement.
+    allowed = OPEN_STATES | {S.REPORTED} if purpose == Consent.Purpose.SHARE_AGREEMENT else OPEN_STATES
+    _require(case, allowed, _("Consent is recorded while the case is open."))
     _no_future(given_on, _("The date of consent"))
     if by_representative and not participant.is_minor:
         raise ActionError(_("A legal representative's consent is recorded for minors only."))

@@ -46,6 +46,13 @@ for _state in OPEN_STATES:
 REPORTABLE_STATES = {S.PROGRAM, S.FOLLOW_UP, S.NOT_SUITABLE, S.NOT_HELD, S.TERMINATED}
 
 
+class NotHeldReason(models.TextChoices):
+    PARTY_REFUSED = "party_refused", _("a party refused")
+    UNREACHABLE = "unreachable", _("a party could not be reached")
+    RESOLVED = "resolved", _("the situation resolved itself")
+    UNSAFE = "unsafe", _("unsafe to hold")
+
+
 class ReviewDecision(models.TextChoices):
     CLOSE = "close", _("close: the plan works")
     RECONVENE = "reconvene", _("reconvene the family conference")
@@ -66,7 +73,8 @@ class Case(models.Model):
     facilitators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("facilitators"), blank=True, related_name="assigned_cases"
     )
-    not_held_reason = models.CharField(_("why the program was not held"), max_length=24, blank=True)
+    not_held_reason = models.CharField(_("why the program was not held"), max_length=24, blank=True,
+                                       choices=NotHeldReason.choices)
     not_held_comment = models.TextField(_("comment"), blank=True)
     # Family conference preparation: how the child's voice is heard (in person, a letter, an advocate ...).
     child_voice = models.TextField(_("how the child's voice is heard"), blank=True)
@@ -119,13 +127,6 @@ class Case(models.Model):
         ages += [rp.person.age_on(on) for rp in self.referral.persons.all() if rp.role == "child"]
         ages = [a for a in ages if a is not None]
         return min(ages) if ages else None
-
-
-class NotHeldReason(models.TextChoices):
-    PARTY_REFUSED = "party_refused", _("a party refused")
-    UNREACHABLE = "unreachable", _("a party could not be reached")
-    RESOLVED = "resolved", _("the situation resolved itself")
-    UNSAFE = "unsafe", _("unsafe to hold")
 
 
 class Screening(models.Model):

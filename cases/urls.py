@@ -6,6 +6,7 @@ from . import views
 
 urlpatterns = [
     path("", views.case_list, name="cases"),
+    path("journal.xlsx", views.case_journal_xlsx, name="case_journal_xlsx"),
     path("<str:code>/", views.case_detail, name="case"),
     path("<str:code>/assign/", views.case_assign, name="case_assign"),
     path("<str:code>/screening/", views.case_screening, name="case_screening"),
@@ -27,4 +28,5 @@ urlpatterns = [
     path("<str:code>/report/", views.case_report, name="case_report"),
     path("<str:code>/report/sign/", views.case_sign, name="case_sign"),
     path("<str:code>/close/", views.case_close, name="case_close"),
+    path("<str:code>/documents/<str:name>", views.case_document, name="case_document"),
 ]

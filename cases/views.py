@@ -1,6 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,9 +10,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
 from audit import log
+from audit.models import AuditEvent
+from lib.files import download
 from lib.views import run_action
 
-from . import actions
+from . import actions, documents
 from .access import can_manage, can_work, cases_visible_to, get_case_for_user
 from .forms import (
     AgreementForm,
@@ -29,25 +33,55 @@ from .forms import (
     ScreeningForm,
     meeting_kinds,
 )
+from .journal import JournalFilter, journal_rows
 from .models import REPORTABLE_STATES, AgreementItem, CaseStatus, Consent, Meeting, Participant
+
+
+def _journal(request):
+    if not (request.user.has_role(Role.COORDINATOR) or request.user.has_role(Role.FACILITATOR)):
+        raise PermissionDenied
+    form = JournalFilter(request.GET or None)
+    return form, journal_rows(form.apply(cases_visible_to(request.user)))
 
 
 @login_required
 def case_list(request):
-    """The case journal (журнал регистрации случаев) as the user may see it."""
-    if not (request.user.has_role(Role.COORDINATOR) or request.user.has_role(Role.FACILITATOR)):
-        raise PermissionDenied
-    cases = (
-        cases_visible_to(request.user)
-        .select_related("referral__agency", "program")
-        .prefetch_related("facilitators")
-    )
-    status = request.GET.get("status", "")
-    if status in CaseStatus.values:
-        cases = cases.filter(status=status)
-    return render(request, "cases/list.html", {
-        "cases": cases[:300], "statuses": CaseStatus.choices, "status": status,
-    })
+    """The case journal (журнал регистрации случаев) with filters, as the user may see it."""
+    form, rows = _journal(request)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/list.html", {"form": form, "page": page, "cases": page.object_list,
+                                               "query": query.urlencode()})
+
+
+@login_required
+def case_journal_xlsx(request):
+    form, rows = _journal(request)
+    log.record(request.user, "journal.export", request.user.main_agency, fields=sorted(request.GET),
+               kind=AuditEvent.Kind.EXPORT)
+    return download(documents.journal_xlsx(rows), f"journal-{timezone.localdate():%Y-%m-%d}.xlsx")
+
+
+DOCUMENTS = {
+    "report.pdf": (lambda case: hasattr(case, "report"), documents.report_pdf, "otchet"),
+    "report.docx": (lambda case: hasattr(case, "report"), documents.report_docx, "pismo"),
+    "agreement.pdf": (lambda case: hasattr(case, "agreement"), documents.agreement_pdf, "dogovor"),
+    "card.pdf": (lambda case: True, documents.card_pdf, "kartochka"),
+}
+
+
+@login_required
+def case_document(request, code, name):
+    case = get_case_for_user(request.user, code)
+    if name not in DOCUMENTS:
+        raise Http404
+    available, build, stem = DOCUMENTS[name]
+    if not available(case):
+        raise Http404
+    log.record(request.user, f"document.{name}", case, kind=AuditEvent.Kind.EXPORT)
+    extension = name.rsplit(".", 1)[1]
+    return download(build(case), f"{stem}-{case.number}-{case.year}.{extension}")
 
 
 @login_required

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<str:code>/accept/", views.referral_accept, name="referral_accept"),
     path("<str:code>/decline/", views.referral_decline, name="referral_decline"),
     path("<str:code>/plan/", views.referral_plan, name="referral_plan"),
+    path("<str:code>/report.<str:extension>", views.referral_report, name="referral_report"),
 ]

@@ -7,8 +7,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Agency, Role
+from audit import log
+from audit.models import AuditEvent
+from cases import documents
 from cases.actions import decide_plan
 from cases.forms import PlanDecisionForm
+from lib.files import download
 from lib.views import run_action
 
 from . import actions
@@ -83,6 +87,18 @@ def referral_detail(request, code):
         "is_referrer": referral.agency_id in request.user.agency_ids(Role.REFERRER),
         "decline_form": DeclineForm(),
     })
+
+
+@login_required
+def referral_report(request, code, extension):
+    """The signed outcome report for the referring agency, as PDF or as a DOCX letter."""
+    referral = get_referral_for_user(request.user, code)
+    case = getattr(referral, "case", None)
+    if case is None or not case.report_signed or extension not in ("pdf", "docx"):
+        raise Http404
+    log.record(request.user, f"document.report.{extension}", case, kind=AuditEvent.Kind.EXPORT)
+    build = documents.report_pdf if extension == "pdf" else documents.report_docx
+    return download(build(case), f"otvet-{case.number}-{case.year}.{extension}")
 
 
 def shared_agreement(case, report):

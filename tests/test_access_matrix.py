@@ -84,6 +84,12 @@ TABLE = {
                     expect(ok={"coordinator"}, forbidden={"facilitator"}, ok_code=None)),
     "case_terminate": ("post", lambda w: reverse("case_terminate", args=[w.held.code]),
                        expect(ok={"coordinator"}, forbidden={"facilitator"}, ok_code=None)),
+    "case_journal_xlsx": ("get", lambda w: reverse("case_journal_xlsx"),
+                          expect(ok={"coordinator", "facilitator", "facilitator2"}, default=403)),
+    "case_document": ("get", lambda w: reverse("case_document", args=[w.case.code, "card.pdf"]),
+                      expect(ok=SERVICE_CASE)),
+    "referral_report": ("get", lambda w: reverse("referral_report", args=[w.reported.referral.code, "pdf"]),
+                        expect(ok={"secretary", "coordinator"})),
     "case_close": ("post", lambda w: reverse("case_close", args=[w.case.code]),
                    expect(ok={"coordinator"}, forbidden={"facilitator"}, ok_code=None)),
 }
@@ -100,6 +106,7 @@ def world(cast, make_case, make_referral):
     notice = open_notice(held, actor=cast.facilitator, recipients=default_recipients(held),
                          content="Ребёнок рассказал о побоях.")
     return SimpleNamespace(
+        reported=make_case(upto=CaseStatus.REPORTED),
         held=held,
         notice=notice,
         case=case,

@@ -16,8 +16,8 @@ from cases import actions as case_actions
 from cases.models import Case, CaseStatus, Consent, Meeting, OutcomeReport, Participant, Program, Screening
 from core import demo
 from referrals import actions as referral_actions
-from safety import actions as safety_actions
 from referrals.models import Referral, ReferralPerson, Situation
+from safety import actions as safety_actions
 
 S = CaseStatus
 K = Program.Kind
