@@ -4,6 +4,7 @@ import io
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -81,7 +82,8 @@ def report_docx(case):
         doc.add_paragraph(", ".join(p for p in (service.address, service.email) if p)).alignment = (
             WD_ALIGN_PARAGRAPH.CENTER)
     doc.add_paragraph(_("Ref. № %(number)s of %(date)s") % {
-        "number": ctx["outgoing_number"], "date": (report.signed_at or timezone.now()).strftime("%d.%m.%Y")})
+        "number": ctx["outgoing_number"], "date": timezone.localtime(report.signed_at or timezone.now()).strftime(
+            "%d.%m.%Y")})
     to = doc.add_paragraph(referral.agency.name)
     to.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     title = doc.add_paragraph()
@@ -92,11 +94,11 @@ def report_docx(case):
         "number": case.journal_number})
     rows = [
         (_("Program held"), _("yes") if report.held else _("no")),
-        (_("Program kind"), report.get_program_kind_display() or "—"),
+        (_("Program kind"), capfirst(report.get_program_kind_display()) or "—"),
         (_("Dates"), " — ".join(d.strftime("%d.%m.%Y") for d in (report.started_on, report.finished_on) if d) or "—"),
         (_("Participants"), _("minors: %(m)s, adults: %(a)s") % {"m": report.minors, "a": report.adults}),
-        (_("Outcome"), report.get_outcome_display()),
-        (_("Follow-up result"), report.get_followup_result_display()),
+        (_("Outcome"), capfirst(report.get_outcome_display())),
+        (_("Follow-up result"), capfirst(report.get_followup_result_display())),
     ]
     table = doc.add_table(rows=0, cols=2)
     table.style = "Table Grid"

@@ -1,0 +1,137 @@
+"""Generated documents are opened and read: the text a person would read is checked, in Russian."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from cases import actions
+from cases.models import CaseStatus, Consent
+
+S = CaseStatus
+
+
+def pdf_text(content):
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def docx_text(content):
+    from docx import Document
+
+    doc = Document(io.BytesIO(content))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+@pytest.fixture
+def reported(cast, make_case):
+    case = make_case(upto=S.FOLLOW_UP)
+    for p in case.participants.all():
+        actions.record_consent(p, actor=cast.facilitator, purpose=Consent.Purpose.SHARE_AGREEMENT,
+                               by_representative=False, given_on=timezone.localdate())
+        if p.is_minor:
+            actions.record_consent(p, actor=cast.facilitator, purpose=Consent.Purpose.SHARE_AGREEMENT,
+                                   by_representative=True, given_on=timezone.localdate())
+    for item in case.agreement.items.all():
+        actions.record_followup(item, actor=cast.facilitator, result="done", checked_on=timezone.localdate())
+    fields = actions.report_defaults(case)
+    fields["summary"] = "Программа проведена, стороны договорились и выполнили договор."
+    actions.draft_report(case, actor=cast.facilitator, fields=fields)
+    actions.sign_report(case, actor=cast.coordinator)
+    case.refresh_from_db()
+    return case
+
+
+def test_outcome_report_pdf_reads_as_a_letter_in_russian(client, cast, reported):
+    client.force_login(cast.secretary)
+    response = client.get(reverse("referral_report", args=[reported.referral.code, "pdf"]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="otvet-{reported.number}-{reported.year}.pdf"')
+    text = pdf_text(response.content)
+    for expected in ["Служба примирения", f"Исх. № {reported.journal_number}-И",
+                     "Информация о результатах восстановительной программы",
+                     "Комиссия Гагаринского района", "Программа проведена да", "восстановительная медиация",
+                     "несовершеннолетних: 1, взрослых: 1", "Договорённость достигнута", "Договор выполнен",
+                     "Семейный совет раз в неделю", "Куратор службы примирения", "Coordinator Т. Т."]:
+        assert expected in text, expected
+    for secret in ("CONFIDENTIAL", "беседа"):
+        assert secret not in text
+    row = AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT).latest("id")
+    assert (row.actor, row.action, row.object_code) == (cast.secretary, "document.report.pdf", reported.code)
+
+
+def test_outcome_report_docx_letter(client, cast, reported):
+    client.force_login(cast.coordinator)
+    response = client.get(reverse("case_document", args=[reported.code, "report.docx"]))
+    text = docx_text(response.content)
+    for expected in ["Служба примирения", f"Исх. № {reported.journal_number}-И от",
+                     "Комиссия Гагаринского района", "Информация о результатах восстановительной программы",
+                     f"случай № {reported.journal_number}", "Договорённость достигнута",
+                     "Семейный совет раз в неделю", "Куратор службы примирения", "____________",
+                     "Coordinator Т. Т."]:
+        assert expected in text, expected
+
+
+def test_agreement_pdf_for_signature_and_registration_card(client, cast, reported):
+    client.force_login(cast.facilitator)
+    text = pdf_text(client.get(reverse("case_document", args=[reported.code, "agreement.pdf"])).content)
+    for expected in ["Примирительный договор", "Мы, участники восстановительной программы",
+                     "Семейный совет раз в неделю", "Подписи участников", "Смирнов Артём Олегович",
+                     "Смирнова Ольга Петровна", "Ведущий: Facilitator Тест Тестович"]:
+        assert expected in text, expected
+    card = pdf_text(client.get(reverse("case_document", args=[reported.code, "card.pdf"])).content)
+    for expected in [f"Регистрационная карточка случая № {reported.journal_number}", "Комиссия Гагаринского района",
+                     "Риск жестокого обращения с ребёнком в семье", "Смирнов Артём Олегович", "ребёнок",
+                     "152-ФЗ"]:
+        assert expected in card, expected
+
+
+def test_case_journal_xlsx_has_the_columns_and_the_rows(client, cast, reported, make_case):
+    from openpyxl import load_workbook
+
+    not_held = make_case(upto=S.PREPARATION)
+    actions.mark_not_held(not_held, actor=cast.facilitator, reason="party_refused")
+    client.force_login(cast.coordinator)
+    response = client.get(reverse("case_journal_xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["№", "Дата", "Источник", "Ситуация", "Вид программы", "Ведущие", "Несовершеннолетних",
+                       "Взрослых", "Завершён", "Причина незавершения", "Вывод", "Результат проверки выполнения",
+                       "Статус"]
+    by_number = {r[0]: r for r in rows[1:]}
+    line = by_number[reported.journal_number]
+    assert line[2:9] == ["КДНиЗП Гагарин", "риск жестокого обращения с ребёнком в семье",
+                         "восстановительная медиация", "Facilitator Т. Т.", 1, 1, "да"]
+    assert line[10:] == ["договорённость достигнута", "договор выполнен", "результат сообщён"]
+    assert by_number[not_held.journal_number][9] == "сторона отказалась"
+    # Filters apply to the export as to the page.
+    filtered = client.get(reverse("case_journal_xlsx") + "?status=not_held")
+    rows = list(load_workbook(io.BytesIO(filtered.content)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == [not_held.journal_number]
+    assert AuditEvent.objects.filter(action="journal.export", actor=cast.coordinator).count() == 2
+
+
+def test_journal_page_filters(client, cast, reported, make_case):
+    other = make_case(upto=S.SCREENING)
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("cases") + "?status=reported").content.decode()
+    assert f">{reported.journal_number}<" in page and f">{other.journal_number}<" not in page
+    page = client.get(reverse("cases") + "?kind=circle").content.decode()
+    assert "Подходящих случаев нет" in page
+
+
+def test_documents_are_refused_to_roles_without_the_case(client, cast, reported):
+    for login in ("facilitator2", "methodologist", "guardian"):
+        client.force_login(getattr(cast, login))
+        assert client.get(reverse("case_document", args=[reported.code, "report.pdf"])).status_code == 404
+    client.force_login(cast.guardian)
+    assert client.get(reverse("referral_report", args=[reported.referral.code, "pdf"])).status_code == 404
