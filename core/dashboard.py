@@ -1,14 +1,16 @@
 """Start-page panels: what needs this person's action now, by role."""
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from cases.access import cases_visible_to
-from cases.models import REPORTABLE_STATES, AgreementItem, CaseStatus, FollowUp, OutcomeReport
+from cases.models import REPORTABLE_STATES, Agreement, AgreementItem, CaseStatus, FollowUp, OutcomeReport
 from referrals.access import referrals_visible_to
 from referrals.models import Referral
+from safety.access import notices_visible_to
 
 
 def panels_for(user):
@@ -27,7 +29,12 @@ def panels_for(user):
                        own.filter(case__report__signed_at__date__gte=today - timezone.timedelta(days=30))
                        | own.filter(status=Referral.Status.DECLINED,
                                     decided_at__date__gte=today - timezone.timedelta(days=30))))
+        panels.append(("plans", _("Family plans waiting for your decision"), "referral",
+                       own.filter(case__agreement__decision=Agreement.Decision.PENDING)))
         panels.append(("drafts", _("Drafts not yet sent"), "referral", own.filter(status=Referral.Status.DRAFT)))
+        notices = notices_visible_to(user).filter(sent_at__date__gte=today - timezone.timedelta(days=30))
+        panels.append(("notices", _("Safety notices to your agency (30 days)"), "notice",
+                       notices.select_related("case")))
     if Role.COORDINATOR in roles:
         incoming = referrals.filter(service_id__in=user.agency_ids(Role.COORDINATOR),
                                     status=Referral.Status.SUBMITTED).order_by("due_date")
@@ -37,6 +44,10 @@ def panels_for(user):
         unsigned = OutcomeReport.objects.filter(case=OuterRef("pk"), signed_at__isnull=True)
         panels.append(("sign", _("Outcome reports to sign"), "case", cases.filter(Exists(unsigned))))
         panels.append(("close", _("Reported cases to close"), "case", cases.filter(status=CaseStatus.REPORTED)))
+        panels.append(("hold", _("Cases on hold for a child's safety"), "case",
+                       cases.filter(status=CaseStatus.SAFETY_HOLD)))
+        panels.append(("overdue_answers", _("Answers overdue"), "referral",
+                       incoming.filter(due_date__lt=today)))
     if Role.FACILITATOR in roles:
         mine = cases.filter(facilitators=user)
         panels.append(("screen", _("Screenings to do"), "case", mine.filter(status=CaseStatus.SCREENING)))
@@ -48,8 +59,16 @@ def panels_for(user):
         no_report = ~Exists(OutcomeReport.objects.filter(case=OuterRef("pk")))
         panels.append(("report", _("Outcome reports to prepare"), "case",
                        mine.filter(status__in=REPORTABLE_STATES).filter(no_report)))
+        soon = today + timezone.timedelta(days=settings.OPENDOOR_REMIND_DAYS_BEFORE)
+        panels.append(("reviews", _("Reviews of family plans due"), "case",
+                       mine.filter(status=CaseStatus.FOLLOW_UP, agreement__review_on__lte=soon)))
+        panels.append(("refused", _("Plans refused by the referring agency"), "case",
+                       mine.filter(agreement__decision=Agreement.Decision.REFUSED, status=CaseStatus.FOLLOW_UP)))
         panels.append(("active", _("My cases in work"), "case",
                        mine.filter(status__in=[CaseStatus.PREPARATION, CaseStatus.PROGRAM])))
+    unread = user.notifications.filter(read_at__isnull=True)
+    if unread.exists():
+        panels.insert(0, ("notifications", _("New notifications"), "notification", unread))
     return [
         {"key": key, "title": title, "kind": kind, "rows": list(qs[:20]), "count": qs.count()}
         for key, title, kind, qs in panels
