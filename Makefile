@@ -28,6 +28,8 @@ run: setup
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py demo_accounts
 	@# The task worker (reminders, e-mails) runs beside the server and stops with it.
+	@# The demo asks for no second factor so every role can be tried at once; production keeps it on.
+	export OPENDOOR_REQUIRE_2FA=$${OPENDOOR_REQUIRE_2FA:-false}; \
 	$(BIN)/python manage.py run_worker & trap "kill $$! 2>/dev/null" EXIT INT TERM; \
 	  OPENDOOR_DEBUG=$${OPENDOOR_DEBUG:-false} $(BIN)/python manage.py runserver --insecure 127.0.0.1:8000
 

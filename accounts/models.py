@@ -2,6 +2,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -73,6 +74,10 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
     position = models.CharField(_("position"), max_length=150, blank=True)
+    # Set after too many failed logins; only an administrator clears it.
+    locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
+    # Raised by "log out everywhere": sessions started under an older value end.
+    session_epoch = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("user")
@@ -105,6 +110,11 @@ class User(AbstractUser):
         return sorted({m.role for m in self.memberships_cached})
 
     @property
+    def needs_two_factor(self):
+        """Roles that see tier T3 case data, and administrators, must use a second factor."""
+        return bool({Role.COORDINATOR, Role.FACILITATOR, Role.ADMIN} & set(self.roles))
+
+    @property
     def main_agency(self):
         return self.memberships_cached[0].agency if self.memberships_cached else None
 
@@ -122,3 +132,25 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.agency} ({self.get_role_display()})"
+
+
+class AuthFailure(models.Model):
+    """A failed login, kept to lock accounts and addresses; the address never reaches the audit log."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+
+
+class TOTPDevice(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last counter accepted, so one code cannot be used twice.
+    last_counter = models.BigIntegerField(default=0)
+
+
+class RecoveryCode(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=128)
+    used_at = models.DateTimeField(null=True, blank=True)

@@ -18,6 +18,7 @@ def navigation(request):
     if roles & {Role.REFERRER, Role.COORDINATOR, Role.FACILITATOR}:
         items.append((reverse("safety_notices"), _("Safety notices")))
     if Role.ADMIN in roles:
+        items.append((reverse("users"), _("Users")))
         items.append((reverse("audit"), _("Audit log")))
     agency = user.main_agency
     unread = user.notifications.filter(read_at__isnull=True).count()

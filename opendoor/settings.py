@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.middleware.SessionGuardMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
 ]
 
@@ -91,11 +92,23 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.LettersAndDigitsValidator"},
 ]
+# Lock an account after this many failed logins in 15 minutes; refuse an address after OPENDOOR_ADDRESS_LIMIT.
+OPENDOOR_LOCK_AFTER = env_int("OPENDOOR_LOCK_AFTER", 5)
+OPENDOOR_ADDRESS_LIMIT = env_int("OPENDOOR_ADDRESS_LIMIT", 20)
+# Two-factor login (TOTP) for coordinators, facilitators and administrators.
+OPENDOOR_REQUIRE_2FA = env_bool("OPENDOOR_REQUIRE_2FA", True)
+OPENDOOR_BEHIND_PROXY = env_bool("OPENDOOR_BEHIND_PROXY", False)
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский"), ("en", "English")]
@@ -108,10 +121,19 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 
-SESSION_COOKIE_AGE = env_int("OPENDOOR_SESSION_SECONDS", 8 * 3600)
+# A session ends after this many minutes without a request.
+SESSION_COOKIE_AGE = env_int("OPENDOOR_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("OPENDOOR_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if SESSION_COOKIE_SECURE:
+    SECURE_SSL_REDIRECT = env_bool("OPENDOOR_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("OPENDOOR_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,13 +1,23 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import views as account_views
+from accounts.forms import LoginForm
 from audit.views import audit_log
 from core import views as core
 
 urlpatterns = [
     path("", core.home, name="home"),
     path("healthz", core.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+         name="login"),
+    path("2fa/", account_views.two_factor, name="two_factor"),
+    path("account/", account_views.account, name="account"),
+    path("account/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("account/logout-everywhere/", account_views.logout_everywhere, name="logout_everywhere"),
+    path("users/", account_views.user_list, name="users"),
+    path("users/<int:pk>/unlock/", account_views.user_unlock, name="user_unlock"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("referrals/", include("referrals.urls")),
     path("cases/", include("cases.urls")),

@@ -19,6 +19,8 @@ DAY = datetime.timedelta(days=1)
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Second-factor tests switch it on; the rest of the suite logs in with a password only.
+    settings.OPENDOOR_REQUIRE_2FA = False
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.STORAGES = {

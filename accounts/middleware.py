@@ -1,0 +1,24 @@
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .security import two_factor_required
+
+OPEN_PATHS = ("/static/", "/healthz", "/logout/", "/2fa/", "/login/")
+
+
+class SessionGuardMiddleware:
+    """Ends sessions of locked accounts and after "log out everywhere"; asks for the second factor."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            if user.locked_at or request.session.get("epoch", 0) != user.session_epoch:
+                logout(request)
+                return redirect(reverse("login"))
+            if two_factor_required(user) and not request.session.get("2fa") and not request.path.startswith(OPEN_PATHS):
+                return redirect(reverse("two_factor"))
+        return self.get_response(request)
