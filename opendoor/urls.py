@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from accounts.forms import LoginForm
-from audit.views import audit_log
+from audit.views import audit_export, audit_log
 from core import views as core
 
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("cases/", include("cases.urls")),
     path("audit/", audit_log, name="audit"),
+    path("audit/export.csv", audit_export, name="audit_export"),
     path("safety/", include("safety.urls")),
     path("notifications/", core.notifications, name="notifications"),
 ]

@@ -30,6 +30,7 @@ TABLE = {
     "login": ("get", lambda w: reverse("login"), expect(ok=ALL, ok_code=302)),
     "logout": ("get", lambda w: reverse("logout"), expect(ok=ALL, ok_code=405)),
     "audit": ("get", lambda w: reverse("audit"), expect(ok={"admin"}, default=403)),
+    "audit_export": ("get", lambda w: reverse("audit_export"), expect(ok={"admin"}, default=403)),
     "referrals": ("get", lambda w: reverse("referrals"),
                   expect(ok=REFERRERS | {"coordinator"}, default=403)),
     "referral_new": ("get", lambda w: reverse("referral_new"), expect(ok=REFERRERS, default=403)),
