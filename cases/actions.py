@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from audit import log
+from lib.conflicts import check_version
 from lib.dates import add_months
 from lib.errors import ActionError
 from lib.state import check_transition
@@ -378,16 +379,22 @@ def report_defaults(case):
 
 
 @transaction.atomic
-def draft_report(case, *, actor, fields):
+def draft_report(case, *, actor, fields, expected_version=None):
     _require(case, REPORTABLE_STATES, _("The outcome report is prepared when the work on the case is done."))
     if fields.get("started_on") and fields.get("finished_on") and fields["finished_on"] < fields["started_on"]:
         raise ActionError(_("The program cannot finish before it started."))
-    report = getattr(case, "report", None)
+    report = OutcomeReport.objects.select_for_update().filter(case=case).first()
     if report and report.signed_at:
         raise ActionError(_("The report is already signed and cannot be changed."))
-    report, _created = OutcomeReport.objects.update_or_create(
-        case=case, defaults={**fields, "drafted_by": actor, "drafted_at": timezone.now()}
-    )
+    if report:
+        check_version(report, expected_version, fields)
+        for name, value in fields.items():
+            setattr(report, name, value)
+        report.drafted_by, report.drafted_at = actor, timezone.now()
+        report.version += 1
+        report.save()
+    else:
+        report = OutcomeReport.objects.create(case=case, drafted_by=actor, **fields)
     log.record(actor, "case.report.draft", case, fields=sorted(fields))
     return report
 

@@ -231,6 +231,9 @@ class FollowUpForm(forms.Form):
 
 
 class ReportForm(forms.ModelForm):
+    # The version the user started from: a save over someone else's newer version is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = OutcomeReport
         fields = ["held", "program_kind", "started_on", "finished_on", "minors", "adults", "outcome",

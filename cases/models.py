@@ -81,6 +81,7 @@ class Case(models.Model):
     review_decision = models.CharField(_("decision of the review"), max_length=16, blank=True,
                                        choices=ReviewDecision.choices)
     hold_reason = models.TextField(_("reason of the last decision on hold"), blank=True)
+    depersonalised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-year", "-number"]
@@ -374,6 +375,7 @@ class OutcomeReport(models.Model):
     summary = models.TextField(_("information for the referring agency"))
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     drafted_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

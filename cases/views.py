@@ -1,6 +1,8 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Role
 from audit import log
 from audit.models import AuditEvent
+from lib.conflicts import ConflictError, conflict_rows
+from lib.errors import ActionError
 from lib.files import download
 from lib.views import run_action
 
@@ -34,7 +38,7 @@ from .forms import (
     meeting_kinds,
 )
 from .journal import JournalFilter, journal_rows
-from .models import REPORTABLE_STATES, AgreementItem, CaseStatus, Consent, Meeting, Participant
+from .models import REPORTABLE_STATES, AgreementItem, CaseStatus, Consent, Meeting, OutcomeReport, Participant
 
 
 def _journal(request):
@@ -341,15 +345,27 @@ def case_followup(request, code, item_id):
 def case_report(request, code):
     case = get_case_for_user(request.user, code, need="work")
     report = getattr(case, "report", None)
-    initial = None if report else actions.report_defaults(case)
+    initial = {"version": report.version} if report else actions.report_defaults(case)
     form = ReportForm(request.POST or None, instance=report, initial=initial)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         fields = {k: form.cleaned_data[k] for k in ReportForm.Meta.fields}
-        done = run_action(request, lambda: actions.draft_report(case, actor=request.user, fields=fields),
-                          _("The outcome report has been saved; the coordinator signs it."), form=form)
-        if done:
+        try:
+            with transaction.atomic():
+                actions.draft_report(case, actor=request.user, fields=fields,
+                                     expected_version=form.cleaned_data.get("version"))
+        except ConflictError as error:
+            form.add_error(None, str(error))
+            conflict = conflict_rows(form, error.current)
+            # The next save knowingly replaces the newer version.
+            form.data = form.data.copy()
+            form.data["version"] = OutcomeReport.objects.get(case=case).version
+        except ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The outcome report has been saved; the coordinator signs it."))
             return redirect("case", code=case.code)
-    return render(request, "cases/report.html", {"case": case, "form": form})
+    return render(request, "cases/report.html", {"case": case, "form": form, "conflict": conflict})
 
 
 @login_required

@@ -12,9 +12,11 @@ def send_email(subject, body, to):
 
 @task()
 def daily_reminders():
-    """Send today's reminders, then schedule tomorrow's run."""
+    """The daily run: send today's reminders, depersonalise cases past retention, schedule tomorrow."""
+    from . import retention
     from .reminders import schedule_next_run, send_due_reminders
 
     sent = send_due_reminders()
+    depersonalised = retention.run()
     schedule_next_run()
-    return sent
+    return {"reminders": sent, "depersonalised": depersonalised}

@@ -159,6 +159,9 @@ OPENDOOR_REMINDER_HOUR = env_int("OPENDOOR_REMINDER_HOUR", 7)
 OPENDOOR_REMIND_DAYS_BEFORE = env_int("OPENDOOR_REMIND_DAYS_BEFORE", 3)
 OPENDOOR_BASE_URL = env_str("OPENDOOR_BASE_URL", "http://127.0.0.1:8000")
 
+# Closed cases are depersonalised this many years after closing (152-ФЗ: no longer than needed).
+OPENDOOR_RETENTION_YEARS = env_int("OPENDOOR_RETENTION_YEARS", 5)
+
 # Regional setting: days the service has to answer a referral (DESIGN §4.1).
 OPENDOOR_ANSWER_DAYS = env_int("OPENDOOR_ANSWER_DAYS", 30)
 

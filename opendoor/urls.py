@@ -24,5 +24,6 @@ urlpatterns = [
     path("audit/", audit_log, name="audit"),
     path("audit/export.csv", audit_export, name="audit_export"),
     path("safety/", include("safety.urls")),
+    path("people/", include("people.urls")),
     path("notifications/", core.notifications, name="notifications"),
 ]

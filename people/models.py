@@ -22,6 +22,11 @@ class Person(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
+    # Raised on every correction, so a stale edit form is refused instead of overwriting (no lost updates).
+    version = models.PositiveIntegerField(default=1)
+    depersonalised_at = models.DateTimeField(null=True, blank=True)
+
+    EDITABLE = ["surname", "name", "patronymic", "birth_date", "sex", "phone", "address"]
 
     class Meta:
         verbose_name = _("person")

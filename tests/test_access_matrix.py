@@ -99,6 +99,10 @@ TABLE = {
     "users": ("get", lambda w: reverse("users"), expect(ok={"admin"}, default=403)),
     "user_unlock": ("post", lambda w: reverse("user_unlock", args=[w.case.facilitators.first().pk]),
                     expect(ok={"admin"}, default=403, ok_code=None)),
+    "person": ("get", lambda w: reverse("person", args=[w.case.referral.persons.first().person.code]),
+               expect(ok={"coordinator"})),
+    "person_export": ("get", lambda w: reverse("person_export", args=[w.case.referral.persons.first().person.code]),
+                      expect(ok={"coordinator"})),
     "case_close": ("post", lambda w: reverse("case_close", args=[w.case.code]),
                    expect(ok={"coordinator"}, forbidden={"facilitator"}, ok_code=None)),
 }

@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from core import retention
+
+
+class Command(BaseCommand):
+    help = "Depersonalise closed cases past the retention period (the daily run does it too)."
+
+    def handle(self, *args, **options):
+        count = retention.run()
+        self.stdout.write(f"Обезличено случаев: {count}.")

@@ -1,0 +1,29 @@
+from django.utils.translation import gettext as _
+
+from .errors import ActionError
+
+
+class ConflictError(ActionError):
+    """Someone saved the record after this form was opened; carries their version to show beside yours."""
+
+    def __init__(self, current):
+        super().__init__(_("Someone else changed this record while you were editing it. Compare both versions: "
+                           "nothing of yours has been saved yet."))
+        self.current = current
+
+
+def check_version(instance, expected, fields):
+    if expected is not None and int(expected) != instance.version:
+        raise ConflictError({f: getattr(instance, f) for f in fields})
+
+
+def conflict_rows(form, current):
+    """(label, their value, your value) for every field where the two versions differ."""
+    rows = []
+    for name, theirs in current.items():
+        mine = form.cleaned_data.get(name)
+        if theirs != mine:
+            field = form.fields[name]
+            display = dict(getattr(field, "choices", []) or [])
+            rows.append((field.label, display.get(theirs, theirs), display.get(mine, mine)))
+    return rows
