@@ -1,5 +1,8 @@
 """Every change of a case. Each checks its rule, runs in one transaction and writes its audit row."""
 
+import hashlib
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +13,7 @@ from lib.conflicts import check_version
 from lib.dates import add_months
 from lib.errors import ActionError
 from lib.state import check_transition
+from lib.uploads import safe_name, sniff
 from people.models import Person
 
 from .models import (
@@ -18,6 +22,7 @@ from .models import (
     REPORTABLE_STATES,
     Agreement,
     AgreementItem,
+    Attachment,
     CaseStatus,
     Consent,
     FollowUp,
@@ -416,3 +421,23 @@ def sign_report(case, *, actor):
 @transaction.atomic
 def close_case(case, *, actor):
     transition(case, S.CLOSED, actor=actor, action="case.close")
+
+
+@transaction.atomic
+def attach_file(case, *, actor, upload, kind):
+    """Keep an uploaded scan or document: type checked by content, size limited, stored under a random name."""
+    limit = settings.OPENDOOR_MAX_UPLOAD_MB * 1024 * 1024
+    if upload.size > limit:
+        raise ActionError(_("The file is larger than %(mb)s MB.") % {"mb": settings.OPENDOOR_MAX_UPLOAD_MB})
+    data = upload.read()
+    file_type = sniff(data[:16], data)
+    if file_type is None:
+        raise ActionError(_("Only PDF, JPEG, PNG and DOCX files are accepted, and the file must really be one."))
+    attachment = Attachment(case=case, kind=kind, name=safe_name(upload.name, file_type), file_type=file_type,
+                            size=len(data), sha256=hashlib.sha256(data).hexdigest(), uploaded_by=actor)
+    attachment.save()
+    log.record(actor, "case.attachment.add", case, fields=["attachment"])
+    # Written last: a failure here rolls the row back, so no record points to a missing file.
+    attachment.path.parent.mkdir(parents=True, exist_ok=True)
+    attachment.path.write_bytes(data)
+    return attachment

@@ -6,6 +6,7 @@ from lib.forms import DateInput, date_field, not_in_future
 from people.models import Person
 
 from .models import (
+    Attachment,
     Consent,
     FollowUp,
     Meeting,
@@ -240,3 +241,8 @@ class ReportForm(forms.ModelForm):
                   "followup_result", "summary"]
         widgets = {"started_on": DateInput(), "finished_on": DateInput(),
                    "summary": forms.Textarea(attrs={"rows": 5})}
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=Attachment.Kind.choices)
+    file = forms.FileField(label=_("File (PDF, JPEG, PNG or DOCX)"))

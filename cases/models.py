@@ -380,3 +380,37 @@ class OutcomeReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     signed_at = models.DateTimeField(null=True, blank=True)
+
+
+class Attachment(models.Model):
+    """A scan of a consent, a letter or an agency's document; stored outside static files, served through
+    an access-checked, audited view."""
+
+    class Kind(models.TextChoices):
+        CONSENT = "consent", _("signed consent")
+        LETTER = "letter", _("letter")
+        DOCUMENT = "document", _("document of an agency")
+        OTHER = "other", _("other")
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(_("kind of document"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("file name"), max_length=100)
+    file_type = models.CharField(max_length=8)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    @property
+    def path(self):
+        return files_dir() / self.code[:2] / self.code
+
+
+def files_dir():
+    from pathlib import Path
+
+    return Path(settings.OPENDOOR_FILES_DIR)

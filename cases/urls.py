@@ -29,4 +29,6 @@ urlpatterns = [
     path("<str:code>/report/sign/", views.case_sign, name="case_sign"),
     path("<str:code>/close/", views.case_close, name="case_close"),
     path("<str:code>/documents/<str:name>", views.case_document, name="case_document"),
+    path("<str:code>/attachments/", views.case_attach, name="case_attach"),
+    path("<str:code>/attachments/<str:attachment_code>", views.case_attachment, name="case_attachment"),
 ]

@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,6 +26,7 @@ from .forms import (
     AgreementForm,
     AgreementItemFormSet,
     AssignForm,
+    AttachmentForm,
     ChildVoiceForm,
     ConsentForm,
     FollowUpForm,
@@ -38,7 +41,16 @@ from .forms import (
     meeting_kinds,
 )
 from .journal import JournalFilter, journal_rows
-from .models import REPORTABLE_STATES, AgreementItem, CaseStatus, Consent, Meeting, OutcomeReport, Participant
+from .models import (
+    REPORTABLE_STATES,
+    AgreementItem,
+    Attachment,
+    CaseStatus,
+    Consent,
+    Meeting,
+    OutcomeReport,
+    Participant,
+)
 
 
 def _journal(request):
@@ -110,6 +122,7 @@ def case_detail(request, code):
         "items": items,
         "report": getattr(case, "report", None),
         "network": case.network.all(),
+        "attachments": case.attachments.select_related("uploaded_by"),
         "notices": case.safety_notices.select_related("sender"),
         "shareable": case.agreement_shareable(),
         "meeting_kinds": meeting_kinds(case),
@@ -121,6 +134,7 @@ def case_detail(request, code):
     if context["can_work"] and case.is_open:
         context.update(
             network_form=NetworkMemberForm(),
+            attachment_form=AttachmentForm(),
             child_voice_form=ChildVoiceForm(initial={"text": case.child_voice}),
             participant_form=ParticipantForm(case=case),
             consent_form=ConsentForm(case=case, initial={"given_on": timezone.localdate()}),
@@ -392,3 +406,28 @@ def _form_errors(request, form):
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}: {error}" if label else error)
+
+
+@login_required
+@require_POST
+def case_attach(request, code):
+    case = get_case_for_user(request.user, code, need="work")
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        run_action(request, lambda: actions.attach_file(case, actor=request.user, upload=form.cleaned_data["file"],
+                                                        kind=form.cleaned_data["kind"]),
+                   _("The file has been attached."))
+    else:
+        _form_errors(request, form)
+    return redirect("case", code=case.code)
+
+
+@login_required
+def case_attachment(request, code, attachment_code):
+    case = get_case_for_user(request.user, code)
+    attachment = get_object_or_404(Attachment, case=case, code=attachment_code)
+    log.record(request.user, "case.attachment.read", case, fields=[attachment.code], kind=AuditEvent.Kind.EXPORT)
+    response = download(attachment.path.read_bytes(), f"{attachment.code}.{attachment.file_type}")
+    # The safe original name goes in the RFC 5987 form, so Cyrillic names survive.
+    response["Content-Disposition"] += f"; filename*=UTF-8''{quote(attachment.name)}"
+    return response

@@ -159,6 +159,12 @@ OPENDOOR_REMINDER_HOUR = env_int("OPENDOOR_REMINDER_HOUR", 7)
 OPENDOOR_REMIND_DAYS_BEFORE = env_int("OPENDOOR_REMIND_DAYS_BEFORE", 3)
 OPENDOOR_BASE_URL = env_str("OPENDOOR_BASE_URL", "http://127.0.0.1:8000")
 
+# Attachments live here, outside static files; only the access-checked view serves them.
+OPENDOOR_FILES_DIR = env_str("OPENDOOR_FILES_DIR", str(VAR_DIR / "files"))
+OPENDOOR_MAX_UPLOAD_MB = env_int("OPENDOOR_MAX_UPLOAD_MB", 10)
+DATA_UPLOAD_MAX_MEMORY_SIZE = (OPENDOOR_MAX_UPLOAD_MB + 1) * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+
 # Closed cases are depersonalised this many years after closing (152-ФЗ: no longer than needed).
 OPENDOOR_RETENTION_YEARS = env_int("OPENDOOR_RETENTION_YEARS", 5)
 

@@ -103,6 +103,10 @@ TABLE = {
                expect(ok={"coordinator"})),
     "person_export": ("get", lambda w: reverse("person_export", args=[w.case.referral.persons.first().person.code]),
                       expect(ok={"coordinator"})),
+    "case_attach": ("post", lambda w: reverse("case_attach", args=[w.case.code]),
+                    expect(ok=SERVICE_CASE, ok_code=None)),
+    "case_attachment": ("get", lambda w: reverse("case_attachment", args=[w.case.code, "nosuchfile"]),
+                        expect(ok=SERVICE_CASE, ok_code=404)),
     "case_close": ("post", lambda w: reverse("case_close", args=[w.case.code]),
                    expect(ok={"coordinator"}, forbidden={"facilitator"}, ok_code=None)),
 }
