@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
+PHONY_EXTRA := lock audit
 .PHONY: run test test-sqlite test-postgres lint check setup browser system-deps messages clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q --require-hashes -r requirements.lock
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 # WeasyPrint needs Pango and a Cyrillic font from Debian; installed only when missing.
@@ -50,8 +51,19 @@ test-postgres:
 	@echo "== test suite on PostgreSQL =="
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --dist loadfile
 
+APPS := accounts audit cases core lib opendoor people referrals safety
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r $(APPS) -x "*/migrations/*"
+
+# Exact versions with hashes of every installed package; `make` installs with --require-hashes.
+lock:
+	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --extra dev -o requirements.lock pyproject.toml
+
+# Needs the PyPI vulnerability service, which build machines cannot reach: run it where it can.
+audit: $(STAMP)
+	$(BIN)/pip-audit --require-hashes -r requirements.lock
 
 check: lint
 	$(BIN)/python manage.py check

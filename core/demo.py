@@ -10,7 +10,8 @@ TERRITORIES = [
     ]],
 ]
 
-PASSWORD = "opendoor2026"
+# The documented demo password (bandit: not a secret).
+PASSWORD = "opendoor2026"  # nosec B105
 
 # login, surname, name, patronymic, role, agency short name, what they do
 ACCOUNTS = [

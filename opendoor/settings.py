@@ -17,7 +17,7 @@ if not SECRET_KEY:
     if not (DEBUG or env_bool("OPENDOOR_DEMO", True)):
         raise ImproperlyConfigured("OPENDOOR_SECRET_KEY must be set in production")
     # A demo or development key; production sets OPENDOOR_DEMO=false and a real key.
-    SECRET_KEY = "demo-only-secret-key-not-for-production-use-0123456789"
+    SECRET_KEY = "demo-only-secret-key-not-for-production-use-0123456789"  # nosec B105
 
 ALLOWED_HOSTS = env_list("OPENDOOR_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("OPENDOOR_CSRF_TRUSTED_ORIGINS", [])

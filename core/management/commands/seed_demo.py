@@ -53,7 +53,8 @@ class Command(BaseCommand):
         if if_empty and User.objects.exists():
             self.stdout.write("Демо-данные уже загружены; база сохранена как есть.")
             return
-        self.rng = random.Random(seed)
+        # Invented demo data: a seeded generator, not security.
+        self.rng = random.Random(seed)  # nosec B311
         self.today = timezone.localdate()
         with transaction.atomic():
             self.build_region()
