@@ -11,8 +11,10 @@ def record(actor, action, obj, *, fields=(), kind=AuditEvent.Kind.WRITE):
     with transaction.atomic():
         last = AuditEvent.objects.select_for_update().order_by("-id").values_list("row_hash", flat=True)[:1]
         prev = next(iter(last), "")
+        now = timezone.now()
         event = AuditEvent(
-            at=timezone.now(),
+            # Millisecond precision: the time must survive a JSON backup unchanged, or the chain would break.
+            at=now.replace(microsecond=now.microsecond // 1000 * 1000),
             actor=actor if getattr(actor, "pk", None) else None,
             kind=kind,
             action=action,

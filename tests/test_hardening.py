@@ -1,0 +1,62 @@
+"""Production settings pass Django's deployment checks; error pages carry no personal data."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from django.urls import path
+
+from cases.models import CaseStatus
+from opendoor.urls import urlpatterns as project_urls
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {**env, "OPENDOOR_DEMO": "false", "OPENDOOR_SECRET_KEY": "k" * 20 + "Zx9#" + "q" * 40,
+           "OPENDOOR_SECURE_COOKIES": "true", "OPENDOOR_ALLOWED_HOSTS": "opendoor.example.ru",
+           "DATABASE_URL": ""}
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**os.environ, "OPENDOOR_DEMO": "false", "OPENDOOR_SECRET_KEY": "", "OPENDOOR_DEBUG": "false"}
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "OPENDOOR_SECRET_KEY" in result.stderr
+
+
+def test_not_found_page_does_not_echo_the_address(client, cast, make_case):
+    case = make_case(upto=CaseStatus.SCREENING)
+    client.force_login(cast.outsider)
+    response = client.get(f"/cases/{case.code}/")
+    body = response.content.decode()
+    assert response.status_code == 404 and "Страница не найдена" in body
+    assert case.code not in body and "Смирнов" not in body
+
+
+def boom(request):
+    raise RuntimeError("Смирнов Артём, 20.05.2014")
+
+
+urlpatterns = [*project_urls, path("boom/", boom)]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_server_error_page_is_russian_and_has_no_personal_data(client, db, caplog):
+    client.raise_request_exception = False
+    response = client.get("/boom/")
+    body = response.content.decode()
+    assert response.status_code == 500
+    assert "Что-то пошло не так на сервере" in body
+    assert "Смирнов" not in body
+
+
+@pytest.mark.parametrize("name", ["SESSION_COOKIE_HTTPONLY", "SECURE_CONTENT_TYPE_NOSNIFF"])
+def test_safe_defaults(name):
+    assert getattr(settings, name) is True
