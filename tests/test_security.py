@@ -158,3 +158,19 @@ def test_a_locked_account_loses_its_open_session(client, cast):
     client.force_login(cast.secretary)
     User.objects.filter(pk=cast.secretary.pk).update(locked_at="2026-01-01T00:00:00Z")
     assert client.get(reverse("referrals")).status_code == 302
+
+
+def test_a_session_ends_after_the_idle_time(client, cast):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        login(client, "secretary", "pass-secretary")
+        assert client.get(reverse("referrals")).status_code == 200
+    with time_machine.travel(start + datetime.timedelta(minutes=29), tick=False):
+        assert client.get(reverse("referrals")).status_code == 200  # activity renews the session
+    with time_machine.travel(start + datetime.timedelta(minutes=29 + 31), tick=False):
+        assert client.get(reverse("referrals"))["Location"].startswith(reverse("login"))
