@@ -51,7 +51,7 @@ test-postgres:
 	@echo "== test suite on PostgreSQL =="
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --dist loadfile
 
-APPS := accounts audit cases core lib opendoor people referrals safety
+APPS := accounts audit cases core lib opendoor people referrals reports safety
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

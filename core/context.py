@@ -17,6 +17,8 @@ def navigation(request):
         items.append((reverse("cases"), _("Case journal")))
     if roles & {Role.REFERRER, Role.COORDINATOR, Role.FACILITATOR}:
         items.append((reverse("safety_notices"), _("Safety notices")))
+    if roles & {Role.COORDINATOR, Role.ANALYST}:
+        items.append((reverse("monitoring"), _("Monitoring")))
     if Role.ADMIN in roles:
         items.append((reverse("users"), _("Users")))
         items.append((reverse("audit"), _("Audit log")))

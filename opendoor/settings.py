@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "cases",
     "audit",
     "safety",
+    "reports",
     "core",
     "django_tasks",
     "django_tasks_db",

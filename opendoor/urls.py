@@ -25,5 +25,6 @@ urlpatterns = [
     path("audit/export.csv", audit_export, name="audit_export"),
     path("safety/", include("safety.urls")),
     path("people/", include("people.urls")),
+    path("monitoring/", include("reports.urls")),
     path("notifications/", core.notifications, name="notifications"),
 ]

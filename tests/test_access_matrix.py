@@ -107,6 +107,9 @@ TABLE = {
                     expect(ok=SERVICE_CASE, ok_code=None)),
     "case_attachment": ("get", lambda w: reverse("case_attachment", args=[w.case.code, "nosuchfile"]),
                         expect(ok=SERVICE_CASE, ok_code=404)),
+    "monitoring": ("get", lambda w: reverse("monitoring"), expect(ok={"coordinator", "analyst"}, default=403)),
+    "monitoring_export": ("get", lambda w: reverse("monitoring_export", args=["json"]),
+                          expect(ok={"coordinator", "analyst"}, default=403)),
     "case_close": ("post", lambda w: reverse("case_close", args=[w.case.code]),
                    expect(ok={"coordinator"}, forbidden={"facilitator"}, ok_code=None)),
 }

@@ -1,0 +1,150 @@
+"""The monitoring report (DESIGN §4.5): every figure is one aggregate query in the database.
+
+A figure about people (children, families) under SMALL_CELL in a breakdown is shown as "<5" to the analyst
+and in every export meant for outside the service, and one more cell is hidden when needed so that the
+hidden one cannot be derived from the total."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Min, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Agency
+from cases.models import Case, Meeting, NotHeldReason, OutcomeReport, ProgramKind
+from referrals.models import Referral, Situation
+from safety.models import SafetyNotice
+
+SMALL_CELL = 5
+HIDDEN = "<5"
+
+
+@dataclass(frozen=True)
+class Scope:
+    start: datetime.date
+    end: datetime.date
+    territory_id: int | None = None
+    agency_id: int | None = None
+
+    def previous(self):
+        length = self.end - self.start + datetime.timedelta(days=1)
+        return Scope(self.start - length, self.start - datetime.timedelta(days=1), self.territory_id,
+                     self.agency_id)
+
+    def referral_filter(self, prefix=""):
+        q = Q()
+        if self.territory_id:
+            q &= Q(**{f"{prefix}agency__territory_id": self.territory_id})
+        if self.agency_id:
+            q &= Q(**{f"{prefix}agency_id": self.agency_id})
+        return q
+
+
+def _breakdown(queryset, field, labels):
+    rows = dict(queryset.values_list(field).annotate(n=Count("id")).order_by())
+    return [(str(labels.get(key, key)), rows.get(key, 0)) for key in labels if rows.get(key, 0)]
+
+
+def compute(scope: Scope) -> dict:
+    referrals = Referral.objects.filter(scope.referral_filter(), submitted_on__range=(scope.start, scope.end))
+    decided = Referral.objects.filter(scope.referral_filter(), decided_at__date__range=(scope.start, scope.end))
+    cases = Case.objects.filter(scope.referral_filter("referral__"))
+    opened = cases.filter(opened_on__range=(scope.start, scope.end))
+    reports = OutcomeReport.objects.filter(case__in=cases, signed_at__date__range=(scope.start, scope.end))
+    held = reports.filter(held=True)
+    agencies = dict(Agency.Kind.choices)
+    report_totals = reports.aggregate(minors=Sum("minors"), adults=Sum("adults"))
+    agreements = held.filter(outcome__in=[OutcomeReport.Outcome.AGREEMENT, OutcomeReport.Outcome.PARTIAL]).count()
+    days_to_report = reports.aggregate(d=Avg(ExpressionWrapper(
+        F("signed_at") - F("case__referral__created_at"), output_field=DurationField())))["d"]
+    first_meetings = opened.annotate(first=Min("meetings__date")).filter(first__isnull=False).aggregate(
+        d=Avg(ExpressionWrapper(F("first") - F("referral__submitted_on"), output_field=DurationField())))["d"]
+    return {
+        "scope": scope,
+        "referrals": referrals.count(),
+        "by_source": _breakdown(referrals, "agency__kind", agencies),
+        "by_situation": _breakdown(referrals, "situation", dict(Situation.choices)),
+        "accepted": decided.filter(status=Referral.Status.ACCEPTED).count(),
+        "declined": decided.filter(status=Referral.Status.DECLINED).count(),
+        "by_kind": _breakdown(opened, "program__kind", dict(ProgramKind.choices)),
+        "completed": held.count(),
+        "not_completed": reports.filter(held=False).count(),
+        "not_completed_reasons": _breakdown(reports.filter(held=False), "case__not_held_reason",
+                                            dict(NotHeldReason.choices))
+        + _breakdown(reports.filter(held=False).exclude(outcome=OutcomeReport.Outcome.NOT_HELD), "outcome",
+                     dict(OutcomeReport.Outcome.choices)),
+        "minors": report_totals["minors"] or 0,
+        "adults": report_totals["adults"] or 0,
+        "agreements": agreements,
+        "agreement_share": round(100 * agreements / held.count()) if held.count() else None,
+        "followup": _breakdown(held.exclude(followup_result=OutcomeReport.FollowUpResult.NOT_CHECKED),
+                               "followup_result", dict(OutcomeReport.FollowUpResult.choices)),
+        "safety_notices": SafetyNotice.objects.filter(case__in=cases,
+                                                      sent_at__date__range=(scope.start, scope.end)).count(),
+        "days_to_first_meeting": _days(first_meetings),
+        "days_to_report": _days(days_to_report),
+        "facilitators": Meeting.objects.filter(case__in=cases, held=True, date__range=(scope.start, scope.end))
+        .values("case__facilitators").exclude(case__facilitators=None).distinct().count(),
+        "trend": list(referrals.annotate(month=TruncMonth("submitted_on")).values_list("month")
+                      .annotate(n=Count("id")).order_by("month")),
+    }
+
+
+def _days(value):
+    if value is None:
+        return None
+    if isinstance(value, datetime.timedelta):
+        return round(value.total_seconds() / 86400, 1)
+    return round(float(value) / 86400e6, 1)  # SQLite returns microseconds
+
+
+PEOPLE_FIGURES = ["referrals", "accepted", "declined", "completed", "not_completed", "minors", "adults",
+                  "agreements", "safety_notices"]
+PEOPLE_BREAKDOWNS = ["by_source", "by_situation", "by_kind", "not_completed_reasons", "followup"]
+
+
+def protect(report: dict) -> dict:
+    """Hide figures under SMALL_CELL, and enough other cells that no hidden one follows from a total."""
+    safe = dict(report)
+    for key in PEOPLE_FIGURES:
+        value = report[key]
+        if 0 < value < SMALL_CELL:
+            safe[key] = HIDDEN
+    for key in PEOPLE_BREAKDOWNS:
+        rows = list(report[key])
+        small = [i for i, (_label, n) in enumerate(rows) if 0 < n < SMALL_CELL]
+        if len(small) == 1 and len(rows) > 1:
+            # Secondary suppression: hide the next smallest cell too.
+            others = sorted((n, i) for i, (_label, n) in enumerate(rows) if i not in small)
+            small.append(others[0][1])
+        safe[key] = [(label, HIDDEN if i in small else n) for i, (label, n) in enumerate(rows)]
+    if safe["agreements"] == HIDDEN or safe["completed"] == HIDDEN:
+        safe["agreement_share"] = None
+    safe["trend"] = [(month, HIDDEN if 0 < n < SMALL_CELL else n) for month, n in report["trend"]]
+    safe["protected"] = True
+    return safe
+
+
+LABELS = {
+    "referrals": _("Referrals received"),
+    "accepted": _("Accepted (cases opened)"),
+    "declined": _("Declined"),
+    "completed": _("Programs completed"),
+    "not_completed": _("Programs not completed"),
+    "minors": _("Participants: minors"),
+    "adults": _("Participants: adults"),
+    "agreements": _("Agreements reached"),
+    "agreement_share": _("Share of agreements among completed programs, %"),
+    "safety_notices": _("Safety notices"),
+    "days_to_first_meeting": _("Average days from referral to the first meeting"),
+    "days_to_report": _("Average days from referral to the outcome report"),
+    "facilitators": _("Facilitators active"),
+}
+BREAKDOWN_LABELS = {
+    "by_source": _("Referrals by source"),
+    "by_situation": _("Referrals by type of situation"),
+    "by_kind": _("Programs by kind"),
+    "not_completed_reasons": _("Not completed: reasons"),
+    "followup": _("Agreements at follow-up"),
+}

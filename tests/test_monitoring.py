@@ -1,0 +1,150 @@
+"""Every figure of the monitoring report on a fixed data set, and small-cell protection for the analyst."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import actions
+from cases.models import CaseStatus, Program
+from referrals import actions as referral_actions
+from reports.monitoring import HIDDEN, Scope, compute, protect
+from safety.actions import default_recipients, open_notice
+
+S = CaseStatus
+
+
+@pytest.fixture
+def region(cast, make_case, make_referral):
+    """7 closed mediations with agreement (1 child + 1 adult each), 2 circles not held, 1 family conference
+    on hold after a safety notice, 1 declined referral, 1 waiting referral — all this year."""
+    for _ in range(7):
+        make_case(upto=S.CLOSED)
+    for _ in range(2):
+        case = make_case(upto=S.PREPARATION, kind=Program.Kind.CIRCLE)
+        actions.mark_not_held(case, actor=cast.facilitator, reason="party_refused")
+        fields = actions.report_defaults(case)
+        fields["summary"] = "Не проведена."
+        actions.draft_report(case, actor=cast.facilitator, fields=fields)
+        actions.sign_report(case, actor=cast.coordinator)
+    held = make_case(upto=S.PREPARATION, kind=Program.Kind.FAMILY_CONFERENCE)
+    open_notice(held, actor=cast.facilitator, recipients=default_recipients(held), content="Угроза.")
+    referral_actions.decline_referral(make_referral(), actor=cast.coordinator, reason="Не профиль службы.")
+    make_referral()
+    today = timezone.localdate()
+    return Scope(datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31))
+
+
+def test_every_figure(region):
+    report = compute(region)
+    assert {k: report[k] for k in ["referrals", "accepted", "declined", "completed", "not_completed", "minors",
+                                   "adults", "agreements", "agreement_share", "safety_notices", "facilitators",
+                                   "days_to_first_meeting", "days_to_report"]} == {
+        "referrals": 12, "accepted": 10, "declined": 1, "completed": 7, "not_completed": 2, "minors": 7,
+        "adults": 7, "agreements": 7, "agreement_share": 100, "safety_notices": 1, "facilitators": 1,
+        "days_to_first_meeting": 0.0, "days_to_report": 0.0,
+    }
+    assert report["by_source"] == [("КДНиЗП", 12)]
+    assert report["by_situation"] == [("риск жестокого обращения с ребёнком в семье", 12)]
+    assert report["by_kind"] == [("восстановительная медиация", 7), ("семейная восстановительная встреча", 1),
+                                 ("круг сообщества", 2)]
+    assert report["not_completed_reasons"] == [("сторона отказалась", 2)]
+    assert report["followup"] == [("договор выполнен", 7)]
+    assert [n for _m, n in report["trend"]] == [12]
+    # The previous period is empty, and exactly reproducible.
+    assert compute(region.previous())["referrals"] == 0
+    assert compute(region) == report
+
+
+def test_scope_by_territory_and_agency(region, cast):
+    other = Scope(region.start, region.end, territory_id=cast.far.territory_id)
+    assert compute(other)["referrals"] == 0
+    mine = Scope(region.start, region.end, agency_id=cast.commission.pk)
+    assert compute(mine)["referrals"] == 12
+
+
+def test_protection_hides_small_cells_and_one_more(region):
+    safe = protect(compute(region))
+    assert (safe["declined"], safe["not_completed"], safe["safety_notices"]) == (HIDDEN, HIDDEN, HIDDEN)
+    assert (safe["referrals"], safe["completed"], safe["minors"]) == (12, 7, 7)
+    # Two small cells in the same breakdown hide each other; a single small one takes the next smallest along.
+    assert safe["by_kind"] == [("восстановительная медиация", 7), ("семейная восстановительная встреча", HIDDEN),
+                               ("круг сообщества", HIDDEN)]
+    rows = protect({**compute(region), "by_kind": [("a", 20), ("b", 3), ("c", 9)]})["by_kind"]
+    assert rows == [("a", 20), ("b", HIDDEN), ("c", HIDDEN)]
+
+
+def test_analyst_never_sees_a_cell_under_five(client, cast, region):
+    client.force_login(cast.analyst)
+    query = f"?start={region.start}&end={region.end}"
+    page = client.get(reverse("monitoring") + query).content.decode()
+    assert "&lt;5" in page
+    data = json.loads(client.get(reverse("monitoring_export", args=["json"]) + query).content)
+    from reports.monitoring import PEOPLE_FIGURES
+
+    numbers = [v for k, v in data["figures"].items() if k in PEOPLE_FIGURES and isinstance(v, int)]
+    numbers += [n for rows in data["breakdowns"].values() for _l, n in rows if isinstance(n, int)]
+    assert numbers and all(n == 0 or n >= 5 for n in numbers if n is not None)
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(client.get(reverse("monitoring_export", args=["xlsx"]) + query).content))
+    from reports.monitoring import LABELS
+
+    people = {str(LABELS[k]) for k in PEOPLE_FIGURES}
+    figures = [row for row in book.worksheets[0].iter_rows(values_only=True) if row[0] in people]
+    breakdowns = [row for ws in book.worksheets[1:] for row in ws.iter_rows(values_only=True)]
+    values = [row[1] for row in figures + breakdowns if len(row) > 1]
+    assert len(figures) == len(PEOPLE_FIGURES)
+    assert all(not (isinstance(v, int) and 0 < v < 5) for v in values)
+    assert "<5" in values
+
+
+def test_coordinator_sees_exact_figures(client, cast, region):
+    client.force_login(cast.coordinator)
+    data = json.loads(client.get(reverse("monitoring_export", args=["json"])
+                                 + f"?start={region.start}&end={region.end}").content)
+    assert data["figures"]["declined"] == 1 and data["protected"] is False
+
+
+def test_the_command_writes_the_same_figures_as_the_page(client, cast, region, tmp_path):
+    out = tmp_path / "m.json"
+    call_command("monitoring_report", "--from", str(region.start), "--to", str(region.end), "--format", "json",
+                 "--output", str(out))
+    client.force_login(cast.coordinator)
+    page = json.loads(client.get(reverse("monitoring_export", args=["json"])
+                                 + f"?start={region.start}&end={region.end}").content)
+    command = json.loads(out.read_text())
+    assert command["figures"] == page["figures"] and command["breakdowns"] == page["breakdowns"]
+    for fmt in ("xlsx", "pdf"):
+        target = tmp_path / f"m.{fmt}"
+        call_command("monitoring_report", "--from", str(region.start), "--to", str(region.end), "--format", fmt,
+                     "--output", str(target))
+        assert target.stat().st_size > 1000
+
+
+def test_pdf_has_the_figures_and_the_charts(client, cast, region):
+    from .test_documents import pdf_text
+
+    client.force_login(cast.coordinator)
+    content = client.get(reverse("monitoring_export", args=["pdf"]) + f"?start={region.start}&end={region.end}")
+    text = pdf_text(content.content)
+    for expected in ["Мониторинг деятельности службы примирения", "Поступило направлений 12",
+                     "Направления по месяцам", "Программы по видам"]:
+        assert expected in text, expected
+
+
+@pytest.mark.parametrize("login", ["secretary", "facilitator", "methodologist", "admin", "organiser"])
+def test_other_roles_are_refused(client, cast, login):
+    client.force_login(getattr(cast, login))
+    assert client.get(reverse("monitoring")).status_code == 403
+    assert client.get(reverse("monitoring_export", args=["json"])).status_code == 403
+
+
+def test_a_period_ending_before_it_starts_is_explained(client, cast):
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("monitoring") + "?start=2026-05-01&end=2026-01-01").content.decode()
+    assert "Конец периода не может быть раньше начала." in page
