@@ -73,3 +73,55 @@ def panels_for(user):
         {"key": key, "title": title, "kind": kind, "rows": list(qs[:20]), "count": qs.count()}
         for key, title, kind, qs in panels
     ]
+
+
+def coordinator_overview(user):
+    """Workload per facilitator and outcomes of the current quarter, for the coordinator's start page."""
+    from django.db.models import Count, Q
+
+    from accounts.models import User
+
+    services = user.agency_ids(Role.COORDINATOR)
+    today = timezone.localdate()
+    quarter_start = today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
+    open_states = [CaseStatus.SCREENING, CaseStatus.PREPARATION, CaseStatus.PROGRAM, CaseStatus.FOLLOW_UP]
+    workload = (
+        User.objects.filter(memberships__agency_id__in=services, memberships__role=Role.FACILITATOR)
+        .annotate(
+            open_cases=Count("assigned_cases", filter=Q(assigned_cases__status__in=open_states), distinct=True),
+            held=Count("assigned_cases", filter=Q(assigned_cases__status=CaseStatus.SAFETY_HOLD), distinct=True),
+        )
+        .order_by("-open_cases", "last_name")
+    )
+    outcomes = (
+        OutcomeReport.objects.filter(case__service_id__in=services, signed_at__date__gte=quarter_start)
+        .values_list("outcome").annotate(n=Count("id")).order_by("-n")
+    )
+    labels = dict(OutcomeReport.Outcome.choices)
+    return {"workload": list(workload), "quarter_start": quarter_start,
+            "outcomes": [(labels[key], n) for key, n in outcomes]}
+
+
+def analyst_overview():
+    """The region at a glance by territory for the current year; small cells hidden."""
+    from django.db.models import Count, Q
+
+    from accounts.models import Territory
+    from reports.monitoring import suppress
+
+    year = timezone.localdate().year
+    rows = (
+        Territory.objects.annotate(
+            referrals=Count("agencies__referrals_sent", filter=Q(agencies__referrals_sent__submitted_on__year=year),
+                            distinct=True),
+            completed=Count("agencies__referrals_sent__case__report",
+                            filter=Q(agencies__referrals_sent__case__report__signed_at__year=year,
+                                     agencies__referrals_sent__case__report__held=True), distinct=True),
+        ).order_by("-referrals", "name")
+    )
+
+    rows = list(rows)
+    referrals = suppress([t.referrals for t in rows])
+    completed = suppress([t.completed for t in rows])
+    table = [(t.name, r, c) for t, r, c in zip(rows, referrals, completed, strict=True)]
+    return {"year": year, "territories": table}

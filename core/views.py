@@ -6,13 +6,22 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .dashboard import panels_for
+from accounts.models import Role
+from reports import charts
+
+from .dashboard import analyst_overview, coordinator_overview, panels_for
 
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"panels": panels_for(request.user),
-                                              "today": timezone.localdate()})
+    context = {"panels": panels_for(request.user), "today": timezone.localdate()}
+    if request.user.has_role(Role.COORDINATOR):
+        context["overview"] = coordinator_overview(request.user)
+    if request.user.has_role(Role.ANALYST):
+        region = analyst_overview()
+        region["chart"] = charts.bars([(name, n) for name, n, _completed in region["territories"] if n])
+        context["region"] = region
+    return render(request, "core/home.html", context)
 
 
 @require_GET

@@ -104,6 +104,17 @@ PEOPLE_FIGURES = ["referrals", "accepted", "declined", "completed", "not_complet
 PEOPLE_BREAKDOWNS = ["by_source", "by_situation", "by_kind", "not_completed_reasons", "followup"]
 
 
+def suppress(values):
+    """Hide values under SMALL_CELL; when only one would be hidden, hide the next smallest too, so that
+    the hidden one cannot be derived from the column's total."""
+    small = [i for i, n in enumerate(values) if 0 < n < SMALL_CELL]
+    if len(small) == 1 and len(values) > 1:
+        others = sorted((n, i) for i, n in enumerate(values) if i not in small and n)
+        if others:
+            small.append(others[0][1])
+    return [HIDDEN if i in small else n for i, n in enumerate(values)]
+
+
 def protect(report: dict) -> dict:
     """Hide figures under SMALL_CELL, and enough other cells that no hidden one follows from a total."""
     safe = dict(report)
@@ -113,12 +124,8 @@ def protect(report: dict) -> dict:
             safe[key] = HIDDEN
     for key in PEOPLE_BREAKDOWNS:
         rows = list(report[key])
-        small = [i for i, (_label, n) in enumerate(rows) if 0 < n < SMALL_CELL]
-        if len(small) == 1 and len(rows) > 1:
-            # Secondary suppression: hide the next smallest cell too.
-            others = sorted((n, i) for i, (_label, n) in enumerate(rows) if i not in small)
-            small.append(others[0][1])
-        safe[key] = [(label, HIDDEN if i in small else n) for i, (label, n) in enumerate(rows)]
+        values = suppress([n for _label, n in rows])
+        safe[key] = [(label, value) for (label, _n), value in zip(rows, values, strict=True)]
     if safe["agreements"] == HIDDEN or safe["completed"] == HIDDEN:
         safe["agreement_share"] = None
     safe["trend"] = [(month, HIDDEN if 0 < n < SMALL_CELL else n) for month, n in report["trend"]]

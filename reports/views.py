@@ -1,9 +1,11 @@
 import datetime
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.db import transaction
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +16,9 @@ from lib.files import download
 from lib.forms import DateInput
 
 from . import charts, exports
+from .forms import IndicatorForm, PeriodForm
+from .indicators import table as indicators_table
+from .models import Indicator
 from .monitoring import BREAKDOWN_LABELS, LABELS, Scope, compute, protect
 
 
@@ -109,3 +114,26 @@ def monitoring_export(request, fmt):
     from django.http import HttpResponse
 
     return HttpResponse(exports.as_json(report, label), content_type="application/json")
+
+
+@login_required
+def indicators(request):
+    check_access(request.user)
+    can_edit = request.user.has_role(Role.COORDINATOR)
+    indicator_form = IndicatorForm(request.POST if "add_indicator" in request.POST else None, prefix="i")
+    period_form = PeriodForm(request.POST if "add_period" in request.POST else None, prefix="p")
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        for form, action in ((indicator_form, "indicator.create"), (period_form, "indicator.period")):
+            if form.is_bound and form.is_valid():
+                with transaction.atomic():
+                    saved = form.save()
+                    log.record(request.user, action, saved, fields=sorted(form.changed_data))
+                messages.success(request, _("Saved."))
+                return redirect("indicators")
+    items = Indicator.objects.prefetch_related("periods")
+    return render(request, "reports/indicators.html", {
+        "rows": indicators_table(items), "can_edit": can_edit, "indicator_form": indicator_form,
+        "period_form": period_form,
+    })

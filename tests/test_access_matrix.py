@@ -110,6 +110,7 @@ TABLE = {
     "monitoring": ("get", lambda w: reverse("monitoring"), expect(ok={"coordinator", "analyst"}, default=403)),
     "monitoring_export": ("get", lambda w: reverse("monitoring_export", args=["json"]),
                           expect(ok={"coordinator", "analyst"}, default=403)),
+    "indicators": ("get", lambda w: reverse("indicators"), expect(ok={"coordinator", "analyst"}, default=403)),
     "case_close": ("post", lambda w: reverse("case_close", args=[w.case.code]),
                    expect(ok={"coordinator"}, forbidden={"facilitator"}, ok_code=None)),
 }

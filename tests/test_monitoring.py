@@ -148,3 +148,40 @@ def test_a_period_ending_before_it_starts_is_explained(client, cast):
     client.force_login(cast.coordinator)
     page = client.get(reverse("monitoring") + "?start=2026-05-01&end=2026-01-01").content.decode()
     assert "Конец периода не может быть раньше начала." in page
+
+
+def test_grant_indicators_take_actual_values_from_the_data_or_by_hand(client, cast, region):
+    from reports.models import Indicator
+
+    client.force_login(cast.coordinator)
+    url = reverse("indicators")
+    client.post(url, {"add_indicator": "1", "i-name": "Семьи в программах", "i-unit": "семей", "i-baseline": "3",
+                      "i-rule": "completed"})
+    client.post(url, {"add_indicator": "1", "i-name": "Обученные специалисты", "i-unit": "чел.",
+                      "i-baseline": "0", "i-rule": ""})
+    families, trained = Indicator.objects.order_by("id")
+    period = {"p-start": str(region.start), "p-end": str(region.end), "add_period": "1"}
+    client.post(url, {**period, "p-indicator": families.pk, "p-target": "5"})
+    page = client.post(url, {**period, "p-indicator": families.pk, "p-target": "5", "p-manual_actual": "9"})
+    assert "берётся из данных системы" in page.content.decode()  # a data-linked indicator takes no hand value
+    client.post(url, {**period, "p-indicator": trained.pk, "p-target": "20", "p-manual_actual": "12",
+                      "p-comment": "по спискам семинаров"})
+    page = client.get(url).content.decode()
+    assert '<strong>7</strong> <span class="status status-done">достигнуто' in page
+    assert "<strong>12</strong>" in page and "по спискам семинаров" in page and "пока не достигнуто" in page
+    # The analyst reads the table but cannot change it.
+    client.force_login(cast.analyst)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"add_indicator": "1", "i-name": "x", "i-unit": "x", "i-baseline": "0"}).status_code == 403
+    assert Indicator.objects.count() == 2
+
+
+def test_coordinator_and_analyst_dashboards(client, cast, region):
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("home")).content.decode()
+    assert "Нагрузка ведущих" in page and "Результаты за квартал" in page
+    assert "Договорённость достигнута: <strong>7</strong>" in page
+    client.force_login(cast.analyst)
+    page = client.get(reverse("home")).content.decode()
+    assert "Гагаринский" in page and "<td>12</td>" in page
+    assert "<td>7</td>" in page and "Смирнов" not in page

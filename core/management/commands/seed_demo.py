@@ -61,6 +61,7 @@ class Command(BaseCommand):
             self.build_users()
             count = self.build_cases()
             self.build_open_referrals()
+            self.build_indicators()
         self.stdout.write(self.style.SUCCESS(
             f"Демо-регион загружен: {Territory.objects.count()} территорий, {Agency.objects.count()} организаций, "
             f"{count} случаев, {Referral.objects.count()} направлений."
@@ -294,6 +295,24 @@ class Command(BaseCommand):
         if target == S.CLOSED:
             case_actions.close_case(case, actor=coordinator)
             Case.objects.filter(pk=case.pk).update(closed_on=day + 65 * DAY)
+
+    def build_indicators(self):
+        from reports.models import Indicator, IndicatorPeriod
+
+        year = self.today.year
+        for name, unit, baseline, rule, targets in [
+            ("Число семей, принявших участие в восстановительных программах", "семей", 40, "completed", (50, 60)),
+            ("Число детей — участников восстановительных программ", "чел.", 40, "minors", (55, 65)),
+            ("Число специалистов, обученных восстановительному подходу", "чел.", 20, "", (40, 60)),
+        ]:
+            indicator = Indicator.objects.create(name=name, unit=unit, baseline=baseline, rule=rule)
+            for offset, target in zip((1, 0), targets, strict=True):
+                IndicatorPeriod.objects.create(
+                    indicator=indicator, start=datetime.date(year - offset, 1, 1),
+                    end=datetime.date(year - offset, 12, 31), target=target,
+                    manual_actual=None if rule else (44 if offset else 31),
+                    comment="" if rule else "по спискам обучающих семинаров",
+                )
 
     def notice(self, case, actor):
         safety_actions.open_notice(
