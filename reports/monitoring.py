@@ -47,45 +47,55 @@ def _breakdown(queryset, field, labels):
 
 
 def compute(scope: Scope) -> dict:
-    referrals = Referral.objects.filter(scope.referral_filter(), submitted_on__range=(scope.start, scope.end))
-    decided = Referral.objects.filter(scope.referral_filter(), decided_at__date__range=(scope.start, scope.end))
+    """Eleven aggregate queries: scalar figures share one query per table through conditional counts."""
+    period = (scope.start, scope.end)
+    in_scope = Referral.objects.filter(scope.referral_filter())
+    referrals = in_scope.filter(submitted_on__range=period)
     cases = Case.objects.filter(scope.referral_filter("referral__"))
-    opened = cases.filter(opened_on__range=(scope.start, scope.end))
-    reports = OutcomeReport.objects.filter(case__in=cases, signed_at__date__range=(scope.start, scope.end))
-    held = reports.filter(held=True)
-    agencies = dict(Agency.Kind.choices)
-    report_totals = reports.aggregate(minors=Sum("minors"), adults=Sum("adults"))
-    agreements = held.filter(outcome__in=[OutcomeReport.Outcome.AGREEMENT, OutcomeReport.Outcome.PARTIAL]).count()
-    days_to_report = reports.aggregate(d=Avg(ExpressionWrapper(
-        F("signed_at") - F("case__referral__created_at"), output_field=DurationField())))["d"]
+    opened = cases.filter(opened_on__range=period)
+    reports = OutcomeReport.objects.filter(case__in=cases, signed_at__date__range=period)
+    R, Out = Referral.Status, OutcomeReport.Outcome
+    decided = Q(decided_at__date__range=period)
+    counts = in_scope.aggregate(
+        referrals=Count("id", filter=Q(submitted_on__range=period)),
+        accepted=Count("id", filter=decided & Q(status=R.ACCEPTED)),
+        declined=Count("id", filter=decided & Q(status=R.DECLINED)),
+    )
+    figures = reports.aggregate(
+        completed=Count("id", filter=Q(held=True)),
+        not_completed=Count("id", filter=Q(held=False)),
+        minors=Sum("minors"),
+        adults=Sum("adults"),
+        agreements=Count("id", filter=Q(held=True, outcome__in=[Out.AGREEMENT, Out.PARTIAL])),
+        days_to_report=Avg(ExpressionWrapper(F("signed_at") - F("case__referral__created_at"),
+                                             output_field=DurationField())),
+    )
     first_meetings = opened.annotate(first=Min("meetings__date")).filter(first__isnull=False).aggregate(
         d=Avg(ExpressionWrapper(F("first") - F("referral__submitted_on"), output_field=DurationField())))["d"]
+    held = reports.filter(held=True)
+    not_held = reports.filter(held=False)
+    completed = figures["completed"]
     return {
         "scope": scope,
-        "referrals": referrals.count(),
-        "by_source": _breakdown(referrals, "agency__kind", agencies),
+        **counts,
+        "by_source": _breakdown(referrals, "agency__kind", dict(Agency.Kind.choices)),
         "by_situation": _breakdown(referrals, "situation", dict(Situation.choices)),
-        "accepted": decided.filter(status=Referral.Status.ACCEPTED).count(),
-        "declined": decided.filter(status=Referral.Status.DECLINED).count(),
         "by_kind": _breakdown(opened, "program__kind", dict(ProgramKind.choices)),
-        "completed": held.count(),
-        "not_completed": reports.filter(held=False).count(),
-        "not_completed_reasons": _breakdown(reports.filter(held=False), "case__not_held_reason",
-                                            dict(NotHeldReason.choices))
-        + _breakdown(reports.filter(held=False).exclude(outcome=OutcomeReport.Outcome.NOT_HELD), "outcome",
-                     dict(OutcomeReport.Outcome.choices)),
-        "minors": report_totals["minors"] or 0,
-        "adults": report_totals["adults"] or 0,
-        "agreements": agreements,
-        "agreement_share": round(100 * agreements / held.count()) if held.count() else None,
+        "completed": completed,
+        "not_completed": figures["not_completed"],
+        "not_completed_reasons": _breakdown(not_held, "case__not_held_reason", dict(NotHeldReason.choices))
+        + _breakdown(not_held.exclude(outcome=Out.NOT_HELD), "outcome", dict(Out.choices)),
+        "minors": figures["minors"] or 0,
+        "adults": figures["adults"] or 0,
+        "agreements": figures["agreements"],
+        "agreement_share": round(100 * figures["agreements"] / completed) if completed else None,
         "followup": _breakdown(held.exclude(followup_result=OutcomeReport.FollowUpResult.NOT_CHECKED),
                                "followup_result", dict(OutcomeReport.FollowUpResult.choices)),
-        "safety_notices": SafetyNotice.objects.filter(case__in=cases,
-                                                      sent_at__date__range=(scope.start, scope.end)).count(),
+        "safety_notices": SafetyNotice.objects.filter(case__in=cases, sent_at__date__range=period).count(),
         "days_to_first_meeting": _days(first_meetings),
-        "days_to_report": _days(days_to_report),
-        "facilitators": Meeting.objects.filter(case__in=cases, held=True, date__range=(scope.start, scope.end))
-        .values("case__facilitators").exclude(case__facilitators=None).distinct().count(),
+        "days_to_report": _days(figures["days_to_report"]),
+        "facilitators": Meeting.objects.filter(case__in=cases, held=True, date__range=period)
+        .exclude(case__facilitators=None).values("case__facilitators").distinct().count(),
         "trend": list(referrals.annotate(month=TruncMonth("submitted_on")).values_list("month")
                       .annotate(n=Count("id")).order_by("month")),
     }
