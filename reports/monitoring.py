@@ -7,14 +7,16 @@ hidden one cannot be derived from the total."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Min, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, Count, F, Min, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
 from cases.models import Case, Meeting, NotHeldReason, OutcomeReport, ProgramKind
 from referrals.models import Referral, Situation
 from safety.models import SafetyNotice
+
+from .functions import DaysBetween, MonthStart, month_start_date
 
 SMALL_CELL = 5
 HIDDEN = "<5"
@@ -31,6 +33,14 @@ class Scope:
         length = self.end - self.start + datetime.timedelta(days=1)
         return Scope(self.start - length, self.start - datetime.timedelta(days=1), self.territory_id,
                      self.agency_id)
+
+    def moments(self):
+        """The period as [first moment, moment after the last day) in local time: compared as stored,
+        without converting every row to a date (an index can serve it, and SQLite calls no Python function)."""
+        first = timezone.make_aware(datetime.datetime.combine(self.start, datetime.time.min))
+        after = timezone.make_aware(datetime.datetime.combine(self.end + datetime.timedelta(days=1),
+                                                              datetime.time.min))
+        return first, after
 
     def referral_filter(self, prefix=""):
         q = Q()
@@ -49,13 +59,14 @@ def _breakdown(queryset, field, labels):
 def compute(scope: Scope) -> dict:
     """Eleven aggregate queries: scalar figures share one query per table through conditional counts."""
     period = (scope.start, scope.end)
+    first, after = scope.moments()
     in_scope = Referral.objects.filter(scope.referral_filter())
     referrals = in_scope.filter(submitted_on__range=period)
-    cases = Case.objects.filter(scope.referral_filter("referral__"))
-    opened = cases.filter(opened_on__range=period)
-    reports = OutcomeReport.objects.filter(case__in=cases, signed_at__date__range=period)
+    opened = Case.objects.filter(scope.referral_filter("referral__"), opened_on__range=period)
+    reports = OutcomeReport.objects.filter(scope.referral_filter("case__referral__"), signed_at__gte=first,
+                                           signed_at__lt=after)
     R, Out = Referral.Status, OutcomeReport.Outcome
-    decided = Q(decided_at__date__range=period)
+    decided = Q(decided_at__gte=first, decided_at__lt=after)
     counts = in_scope.aggregate(
         referrals=Count("id", filter=Q(submitted_on__range=period)),
         accepted=Count("id", filter=decided & Q(status=R.ACCEPTED)),
@@ -67,11 +78,10 @@ def compute(scope: Scope) -> dict:
         minors=Sum("minors"),
         adults=Sum("adults"),
         agreements=Count("id", filter=Q(held=True, outcome__in=[Out.AGREEMENT, Out.PARTIAL])),
-        days_to_report=Avg(ExpressionWrapper(F("signed_at") - F("case__referral__created_at"),
-                                             output_field=DurationField())),
+        days_to_report=Avg(DaysBetween(F("signed_at"), F("case__referral__created_at"))),
     )
     first_meetings = opened.annotate(first=Min("meetings__date")).filter(first__isnull=False).aggregate(
-        d=Avg(ExpressionWrapper(F("first") - F("referral__submitted_on"), output_field=DurationField())))["d"]
+        d=Avg(DaysBetween(F("first"), F("referral__submitted_on"))))["d"]
     held = reports.filter(held=True)
     not_held = reports.filter(held=False)
     completed = figures["completed"]
@@ -91,22 +101,21 @@ def compute(scope: Scope) -> dict:
         "agreement_share": round(100 * figures["agreements"] / completed) if completed else None,
         "followup": _breakdown(held.exclude(followup_result=OutcomeReport.FollowUpResult.NOT_CHECKED),
                                "followup_result", dict(OutcomeReport.FollowUpResult.choices)),
-        "safety_notices": SafetyNotice.objects.filter(case__in=cases, sent_at__date__range=period).count(),
+        "safety_notices": SafetyNotice.objects.filter(scope.referral_filter("case__referral__"), sent_at__gte=first,
+                                                      sent_at__lt=after).count(),
         "days_to_first_meeting": _days(first_meetings),
         "days_to_report": _days(figures["days_to_report"]),
-        "facilitators": Meeting.objects.filter(case__in=cases, held=True, date__range=period)
+        "facilitators": Meeting.objects.filter(scope.referral_filter("case__referral__"), held=True,
+                                               date__range=period)
         .exclude(case__facilitators=None).values("case__facilitators").distinct().count(),
-        "trend": list(referrals.annotate(month=TruncMonth("submitted_on")).values_list("month")
-                      .annotate(n=Count("id")).order_by("month")),
+        "trend": [(month_start_date(month), n) for month, n in
+                  referrals.annotate(month=MonthStart("submitted_on")).values_list("month")
+                  .annotate(n=Count("id")).order_by("month")],
     }
 
 
 def _days(value):
-    if value is None:
-        return None
-    if isinstance(value, datetime.timedelta):
-        return round(value.total_seconds() / 86400, 1)
-    return round(float(value) / 86400e6, 1)  # SQLite returns microseconds
+    return None if value is None else round(float(value), 1)
 
 
 PEOPLE_FIGURES = ["referrals", "accepted", "declined", "completed", "not_completed", "minors", "adults",

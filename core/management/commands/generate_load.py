@@ -1,0 +1,109 @@
+"""Bulk synthetic data for benchmarks: closed cases with reports, participants and meetings.
+
+Built with bulk inserts (not through the actions), so it takes seconds per ten thousand cases; the demo
+region must be loaded first. The data is invented and marked «нагрузка» in every free text."""
+
+import datetime
+import random
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import Agency, Membership, Role, User
+from cases.models import Case, CaseStatus, Meeting, OutcomeReport, Participant, Program, ProgramKind
+from people.models import Person
+from referrals.models import Referral, ReferralPerson, Situation
+
+BATCH = 2000
+
+
+class Command(BaseCommand):
+    help = "Add N synthetic closed cases (with referrals, people, meetings and reports) for load benchmarks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, default=10000)
+        parser.add_argument("--seed", type=int, default=7)
+
+    def handle(self, *args, cases, seed, **options):
+        service = Agency.objects.filter(kind=Agency.Kind.RECONCILIATION_SERVICE).first()
+        agencies = list(Agency.objects.exclude(kind__in=[Agency.Kind.RECONCILIATION_SERVICE,
+                                                         Agency.Kind.DEPARTMENT]))
+        facilitators = list(User.objects.filter(memberships__role=Role.FACILITATOR))
+        if not (service and agencies and facilitators):
+            raise CommandError("Сначала загрузите демо-регион: python manage.py seed_demo")
+        author, _created = User.objects.get_or_create(username="load-author", defaults={"last_name": "Нагрузка"})
+        Membership.objects.get_or_create(user=author, agency=agencies[0], role=Role.REFERRER)
+        rng = random.Random(seed)  # nosec B311
+        started = time.perf_counter()
+        done = 0
+        while done < cases:
+            size = min(BATCH, cases - done)
+            with transaction.atomic():
+                self.batch(size, rng, service, agencies, facilitators, author)
+            done += size
+            self.stdout.write(f"  {done} / {cases}")
+        self.stdout.write(f"Добавлено случаев: {cases} за {time.perf_counter() - started:.1f} с.")
+
+    def batch(self, size, rng, service, agencies, facilitators, author):
+        today = timezone.localdate()
+        days = [today - datetime.timedelta(days=rng.randint(70, 730)) for _ in range(size)]
+        people = Person.objects.bulk_create(
+            Person(surname=f"Нагрузка{i % 997}", name="Тест", birth_date=d - datetime.timedelta(days=rng.randint(
+                2200, 6000) if i % 2 == 0 else rng.randint(9000, 18000)))
+            for i, d in enumerate(day for day in days for _ in (0, 1))
+        )
+        referrals = Referral.objects.bulk_create(
+            Referral(agency=rng.choice(agencies), author=author, service=service, status=Referral.Status.ACCEPTED,
+                     created_at=_at(d), submitted_on=d, due_date=d + datetime.timedelta(days=30),
+                     decided_at=_at(d + datetime.timedelta(days=2)), situation=rng.choice(Situation.values),
+                     description="нагрузка", representative_consent=True)
+            for d in days
+        )
+        ReferralPerson.objects.bulk_create(
+            ReferralPerson(referral=r, person=people[2 * i + j], role="child" if j == 0 else "parent")
+            for i, r in enumerate(referrals) for j in (0, 1)
+        )
+        numbers = {}
+        new_cases = []
+        for r, d in zip(referrals, days, strict=True):
+            year = d.year
+            if year not in numbers:
+                numbers[year] = Case.objects.filter(service=service, year=year).aggregate(n=Max("number"))["n"] or 0
+            numbers[year] += 1
+            new_cases.append(Case(referral=r, service=service, year=year, number=numbers[year],
+                                  status=CaseStatus.CLOSED, opened_on=d + datetime.timedelta(days=2),
+                                  closed_on=d + datetime.timedelta(days=65)))
+        new_cases = Case.objects.bulk_create(new_cases)
+        Case.facilitators.through.objects.bulk_create(
+            Case.facilitators.through(case=c, user=rng.choice(facilitators)) for c in new_cases)
+        Program.objects.bulk_create(Program(case=c, kind=rng.choice(ProgramKind.values)) for c in new_cases)
+        participants = Participant.objects.bulk_create(
+            Participant(case=c, person=people[2 * i + j], role="child" if j == 0 else "party", is_minor=j == 0)
+            for i, c in enumerate(new_cases) for j in (0, 1)
+        )
+        meetings = Meeting.objects.bulk_create(
+            Meeting(case=c, kind=Meeting.Kind.JOINT, date=d + datetime.timedelta(days=14), duration_minutes=90,
+                    recorded_by=facilitators[0])
+            for c, d in zip(new_cases, days, strict=True)
+        )
+        Meeting.attendees.through.objects.bulk_create(
+            Meeting.attendees.through(meeting=m, participant=participants[2 * i + j])
+            for i, m in enumerate(meetings) for j in (0, 1)
+        )
+        Out, F = OutcomeReport.Outcome, OutcomeReport.FollowUpResult
+        OutcomeReport.objects.bulk_create(
+            OutcomeReport(case=c, held=True, program_kind="", started_on=d + datetime.timedelta(days=14),
+                          finished_on=d + datetime.timedelta(days=14), minors=1, adults=1,
+                          outcome=rng.choice([Out.AGREEMENT, Out.AGREEMENT, Out.PARTIAL, Out.NO_AGREEMENT]),
+                          followup_result=rng.choice([F.FULFILLED, F.FULFILLED, F.PARTLY, F.NOT_FULFILLED]),
+                          summary="нагрузка", drafted_by=facilitators[0], signed_by=facilitators[0],
+                          signed_at=_at(d + datetime.timedelta(days=60)))
+            for c, d in zip(new_cases, days, strict=True)
+        )
+
+
+def _at(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
