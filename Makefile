@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 PHONY_EXTRA := lock audit
-.PHONY: run test test-sqlite test-postgres lint check setup browser system-deps messages clean
+.PHONY: bench run test test-sqlite test-postgres lint check setup browser system-deps messages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -52,6 +52,15 @@ test-postgres:
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --dist loadfile
 
 APPS := accounts audit cases core lib opendoor people referrals reports safety
+
+# Benchmarks are not tests: they print figures and write bench/results/*.json (see docs/performance.md).
+BENCH_CASES ?= 50000
+bench: setup
+	OPENDOOR_VAR_DIR=var/bench sh -c '$(BIN)/python manage.py migrate -v0 && \
+	  ($(BIN)/python manage.py seed_demo --if-empty > /dev/null) && \
+	  $(BIN)/python manage.py bench_monitoring --label sqlite-demo && \
+	  $(BIN)/python manage.py generate_load --cases $(BENCH_CASES) | tail -n 1 && \
+	  $(BIN)/python manage.py bench_monitoring --label sqlite-large'
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
