@@ -51,7 +51,7 @@ test-postgres:
 	@echo "== test suite on PostgreSQL =="
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --dist loadfile
 
-APPS := accounts audit cases core lib opendoor people referrals reports safety
+APPS := accounts audit cases core events lib opendoor people referrals reports safety
 
 # Benchmarks are not tests: they print figures and write bench/results/*.json (see docs/performance.md).
 BENCH_CASES ?= 50000

@@ -19,6 +19,8 @@ def navigation(request):
         items.append((reverse("safety_notices"), _("Safety notices")))
     if roles & {Role.COORDINATOR, Role.ANALYST}:
         items.append((reverse("monitoring"), _("Monitoring")))
+    if Role.ORGANISER in roles:
+        items.append((reverse("events_manage"), _("Events")))
     if Role.ADMIN in roles:
         items.append((reverse("users"), _("Users")))
         items.append((reverse("audit"), _("Audit log")))

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "audit",
     "safety",
     "reports",
+    "events",
     "core",
     "django_tasks",
     "django_tasks_db",
@@ -165,6 +166,9 @@ OPENDOOR_FILES_DIR = env_str("OPENDOOR_FILES_DIR", str(VAR_DIR / "files"))
 OPENDOOR_MAX_UPLOAD_MB = env_int("OPENDOOR_MAX_UPLOAD_MB", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = (OPENDOOR_MAX_UPLOAD_MB + 1) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+
+# Certificate verification requests per address and minute (no enumeration of certificates).
+OPENDOOR_VERIFY_PER_MINUTE = env_int("OPENDOOR_VERIFY_PER_MINUTE", 20)
 
 # Closed cases are depersonalised this many years after closing (152-ФЗ: no longer than needed).
 OPENDOOR_RETENTION_YEARS = env_int("OPENDOOR_RETENTION_YEARS", 5)

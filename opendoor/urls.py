@@ -5,6 +5,7 @@ from accounts import views as account_views
 from accounts.forms import LoginForm
 from audit.views import audit_export, audit_log
 from core import views as core
+from events import views as event_views
 
 urlpatterns = [
     path("", core.home, name="home"),
@@ -26,5 +27,7 @@ urlpatterns = [
     path("safety/", include("safety.urls")),
     path("people/", include("people.urls")),
     path("monitoring/", include("reports.urls")),
+    path("events/", include("events.urls")),
+    path("verify/<str:number>", event_views.verify, name="verify"),
     path("notifications/", core.notifications, name="notifications"),
 ]

@@ -62,6 +62,7 @@ class Command(BaseCommand):
             count = self.build_cases()
             self.build_open_referrals()
             self.build_indicators()
+            self.build_events()
         self.stdout.write(self.style.SUCCESS(
             f"Демо-регион загружен: {Territory.objects.count()} территорий, {Agency.objects.count()} организаций, "
             f"{count} случаев, {Referral.objects.count()} направлений."
@@ -313,6 +314,61 @@ class Command(BaseCommand):
                     manual_actual=None if rule else (44 if offset else 31),
                     comment="" if rule else "по спискам обучающих семинаров",
                 )
+
+    def build_events(self):
+        """The 23 June interagency conference with its seminar, and an upcoming seminar open for registration."""
+        from events import actions as event_actions
+        from events.models import Event, EventSession
+
+        rng = self.rng
+        organiser = self.users["organizator"]
+        year = self.today.year if self.today >= datetime.date(self.today.year, 6, 24) else self.today.year - 1
+        day = datetime.date(year, 6, 23)
+        conference = Event.objects.create(
+            kind=Event.Kind.CONFERENCE, organiser=organiser, starts_on=day, ends_on=day, capacity=60,
+            title="Восстановительный подход: профилактика жестокого обращения с несовершеннолетними в семьях",
+            venue="г. Смоленск, ул. Демонстративная, д. 1, актовый зал", training_hours=6, min_sessions=2,
+            description="Межведомственная конференция и методический семинар для специалистов системы профилактики.",
+        )
+        sessions = [
+            EventSession.objects.create(event=conference, starts_at=_at(day).replace(hour=h), title=title,
+                                        speakers=speakers)
+            for h, title, speakers in [
+                (10, "Пленарное заседание: восстановительный подход в системе профилактики", "Соколова Е. А."),
+                (13, "Методический семинар: семейная восстановительная встреча", "Миронов Д. И., Белова А. О."),
+                (15, "Круглый стол: межведомственное взаимодействие", "Орлова М. В."),
+            ]
+        ]
+        kinds = [Agency.Kind.COMMISSION, Agency.Kind.GUARDIANSHIP, Agency.Kind.POLICE_JUVENILE, Agency.Kind.SOCIAL,
+                 Agency.Kind.RESIDENTIAL, Agency.Kind.SCHOOL, Agency.Kind.DEPARTMENT]
+        positions = {Agency.Kind.COMMISSION: "ответственный секретарь", Agency.Kind.GUARDIANSHIP: "специалист",
+                     Agency.Kind.POLICE_JUVENILE: "инспектор ПДН", Agency.Kind.SOCIAL: "социальный педагог",
+                     Agency.Kind.RESIDENTIAL: "педагог-психолог", Agency.Kind.SCHOOL: "педагог-психолог",
+                     Agency.Kind.DEPARTMENT: "консультант"}
+        for i in range(48):
+            agency = rng.choice(list(Agency.objects.filter(kind=kinds[i % len(kinds)])))
+            male = i % 3 == 0
+            surname = rng.choice(demo.MALE_SURNAMES)
+            first_name = rng.choice(demo.MALE_NAMES if male else demo.FEMALE_NAMES)
+            name = (f"{surname if male else demo.female(surname)} {first_name} "
+                    f"{demo.patronymic(rng.choice(demo.FATHER_NAMES), male)}")
+            registration = event_actions.register(conference, consent=True, fields={
+                "full_name": name, "position": positions[agency.kind], "agency": agency,
+                "territory": agency.territory, "email": f"uchastnik{i + 1}@example.ru", "phone": ""})
+            attended = sessions if i % 8 else sessions[:1]  # one in eight left after the plenary
+            for session in attended:
+                event_actions.mark_attendance(registration, session, actor=organiser)
+        event_actions.issue_certificates(conference, actor=organiser)
+        first = conference.registrations.filter(certificate__isnull=False).order_by("id").first()
+        event_actions.revoke(first.certificate, actor=organiser, reason="Выдано ошибочно: участник не присутствовал.")
+        start = self.today + datetime.timedelta(days=20)
+        seminar = Event.objects.create(
+            kind=Event.Kind.SEMINAR, organiser=organiser, starts_on=start, ends_on=start, capacity=25,
+            title="Методический семинар «Медиация в конфликтах родителей и подростков»", training_hours=4,
+            venue="г. Смоленск, СРЦН «Феникс»", min_sessions=1,
+        )
+        EventSession.objects.create(event=seminar, starts_at=_at(start), title="Практикум: челночная медиация",
+                                    speakers="Белова А. О.")
 
     def notice(self, case, actor):
         safety_actions.open_notice(

@@ -1,0 +1,20 @@
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts.models import Role
+
+from .models import Event
+
+
+def can_organise(user):
+    return user.is_authenticated and user.has_role(Role.ORGANISER)
+
+
+def get_event_for_organiser(user, code):
+    """Organisers of the service manage its events; everyone else is refused."""
+    if not can_organise(user):
+        raise PermissionDenied
+    event = Event.objects.filter(code=code).first()
+    if event is None:
+        raise Http404
+    return event

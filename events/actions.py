@@ -1,0 +1,174 @@
+"""Events: registration with a waiting list, attendance, numbered certificates, revocation."""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit import log
+from core.notify import send_email_later
+from lib.errors import ActionError
+
+from .models import Attendance, Certificate, CertificateBatch, CertificateCounter, Event, Registration
+
+CONSENT_TEXT = gettext_lazy(
+    "I consent to the processing of my personal data (surname, name, patronymic, position, agency, territory, "
+    "e-mail, phone) by the reconciliation service «Open Door» for registration, attendance records and "
+    "certificates of this event, under Federal Law 152-FZ, until the purpose is achieved or the consent is "
+    "withdrawn.")
+
+R = Registration.Status
+
+
+def confirmed_count(event):
+    return event.registrations.filter(status=R.CONFIRMED).count()
+
+
+@transaction.atomic
+def register(event, *, fields, consent):
+    """A public registration: confirmed while places last, then the waiting list."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if not event.registration_open:
+        raise ActionError(_("Registration for this event is closed."))
+    if not consent:
+        raise ActionError(_("Registration needs your consent to the processing of personal data."))
+    if event.registrations.filter(email__iexact=fields["email"]).exclude(status=R.CANCELLED).exists():
+        raise ActionError(_("This e-mail is already registered for the event."))
+    status = R.CONFIRMED if confirmed_count(event) < event.capacity else R.WAITLIST
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.create(event=event, status=status, consent_text=str(CONSENT_TEXT),
+                                                       **fields)
+    except IntegrityError:
+        # A cancelled registration with the same e-mail: registering again reopens it.
+        registration = event.registrations.get(email__iexact=fields["email"])
+        for name, value in fields.items():
+            setattr(registration, name, value)
+        registration.status, registration.consented_at = status, timezone.now()
+        registration.save()
+    log.record(None, "event.register", registration, fields=sorted(fields))
+    _tell(registration)
+    return registration
+
+
+def _tell(registration):
+    url = f"{settings.OPENDOOR_BASE_URL}{reverse('registration', args=[registration.code])}"
+    if registration.status == R.CONFIRMED:
+        subject = _("Registration confirmed: %(event)s") % {"event": registration.event.title}
+        body = _("You are registered for «%(event)s», %(dates)s. Your registration and the QR code for the "
+                 "check-in: %(url)s") % {"event": registration.event.title, "dates": registration.event.dates,
+                                         "url": url}
+    else:
+        subject = _("Waiting list: %(event)s") % {"event": registration.event.title}
+        body = _("All places are taken; you are on the waiting list and will get a letter if a place frees "
+                 "up: %(url)s") % {"url": url}
+    send_email_later(subject, body, [registration.email])
+
+
+@transaction.atomic
+def cancel(registration, *, actor=None):
+    if registration.status in {R.CANCELLED, R.REJECTED}:
+        raise ActionError(_("This registration is no longer active."))
+    freed = registration.status == R.CONFIRMED
+    registration.status = R.CANCELLED
+    registration.save(update_fields=["status"])
+    log.record(actor, "event.cancel", registration, fields=["status"])
+    if freed:
+        promote(registration.event)
+
+
+def promote(event):
+    """Move the first people of the waiting list up while there are free places."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    free = event.capacity - confirmed_count(event)
+    for registration in event.registrations.filter(status=R.WAITLIST).order_by("created_at", "id")[:max(free, 0)]:
+        registration.status = R.CONFIRMED
+        registration.save(update_fields=["status"])
+        log.record(None, "event.promote", registration, fields=["status"])
+        _tell(registration)
+
+
+@transaction.atomic
+def decide(registration, *, actor, approve):
+    if approve:
+        if registration.status != R.WAITLIST and registration.status != R.REJECTED:
+            raise ActionError(_("This registration is already confirmed."))
+        registration.status = R.CONFIRMED
+    else:
+        if registration.status == R.REJECTED:
+            raise ActionError(_("This registration is already rejected."))
+        freed = registration.status == R.CONFIRMED
+        registration.status = R.REJECTED
+    registration.save(update_fields=["status"])
+    log.record(actor, "event.approve" if approve else "event.reject", registration, fields=["status"])
+    if not approve and freed:
+        promote(registration.event)
+
+
+@transaction.atomic
+def mark_attendance(registration, session, *, actor, present=True):
+    if registration.status != R.CONFIRMED:
+        raise ActionError(_("Only confirmed participants are marked as present."))
+    if session.event_id != registration.event_id:
+        raise ActionError(_("This session belongs to another event."))
+    if present:
+        Attendance.objects.get_or_create(registration=registration, session=session)
+    else:
+        Attendance.objects.filter(registration=registration, session=session).delete()
+    log.record(actor, "event.attendance", registration, fields=["attendance"])
+
+
+def eligible(event):
+    """Confirmed participants who met the attendance rule and have no certificate yet."""
+    return (event.registrations.filter(status=R.CONFIRMED, certificate__isnull=True)
+            .annotate(sessions=Count("attendance")).filter(sessions__gte=event.min_sessions))
+
+
+def next_number(year):
+    counter, _created = CertificateCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"ОД-{year}-{counter.last:06d}"
+
+
+@transaction.atomic
+def issue_certificates(event, *, actor):
+    """Number the certificates now; the PDFs are made by a background task with visible progress."""
+    registrations = list(eligible(event))
+    if not registrations:
+        raise ActionError(_("Nobody new has met the attendance rule yet."))
+    year = event.ends_on.year
+    for registration in registrations:
+        certificate = Certificate.objects.create(number=next_number(year), registration=registration,
+                                                 hours=event.training_hours)
+        log.record(actor, "event.certificate.issue", registration, fields=[certificate.number])
+    batch = CertificateBatch.objects.create(event=event, total=len(registrations))
+    from .tasks import render_certificates
+
+    transaction.on_commit(lambda: render_certificates.enqueue(batch_id=batch.pk))
+    return batch
+
+
+@transaction.atomic
+def revoke(certificate, *, actor, reason):
+    if certificate.revoked_at:
+        raise ActionError(_("This certificate is already revoked."))
+    if not reason.strip():
+        raise ActionError(_("Give the reason for revoking the certificate: the verification page shows it."))
+    certificate.revoked_at = timezone.now()
+    certificate.revoke_reason = reason.strip()
+    certificate.save(update_fields=["revoked_at", "revoke_reason"])
+    log.record(actor, "event.certificate.revoke", certificate.registration, fields=["revoked_at", "revoke_reason"])
+
+
+def hours_for(email):
+    """Training hours from valid certificates of trainings, for a facilitator's profile."""
+    return sum(Certificate.objects.filter(registration__email__iexact=email, revoked_at__isnull=True)
+               .exclude(hours=0).values_list("hours", flat=True)) if email else 0
+
+
+def issued_filter():
+    return Q(certificate__isnull=False, certificate__revoked_at__isnull=True)

@@ -1,0 +1,156 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Agency, Territory
+from lib.codes import new_code
+
+DEFAULT_CERTIFICATE = """<h1>СВИДЕТЕЛЬСТВО</h1>
+<p class="number">№ {{ number }}</p>
+<p>удостоверяет, что</p>
+<p class="holder">{{ holder }}</p>
+<p>{{ position }}{% if agency %}, {{ agency }}{% endif %}</p>
+<p>принял(а) участие в мероприятии</p>
+<p class="event">«{{ event }}»</p>
+<p>{{ dates }}{% if hours %}, {{ hours }} ак. ч.{% endif %}</p>"""
+
+
+class Event(models.Model):
+    class Kind(models.TextChoices):
+        CONFERENCE = "conference", _("conference")
+        SEMINAR = "seminar", _("methodological seminar")
+        TRAINING = "training", _("training")
+        INTERVISION = "intervision", _("intervision")
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    kind = models.CharField(_("kind of event"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    capacity = models.PositiveIntegerField(_("places"))
+    organiser = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    training_hours = models.PositiveSmallIntegerField(_("training hours (0 if it does not count)"), default=0)
+    min_sessions = models.PositiveSmallIntegerField(
+        _("sessions to attend for a certificate"), default=1)
+    registration_open = models.BooleanField(_("registration is open"), default=True)
+    certificate_template = models.TextField(_("certificate text (template)"), default=DEFAULT_CERTIFICATE)
+
+    class Meta:
+        ordering = ["-starts_on", "id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def dates(self):
+        if self.starts_on == self.ends_on:
+            return self.starts_on.strftime("%d.%m.%Y")
+        return f"{self.starts_on:%d.%m.%Y} — {self.ends_on:%d.%m.%Y}"
+
+
+class EventSession(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField(_("start"))
+    title = models.CharField(_("session"), max_length=300)
+    speakers = models.CharField(_("speakers"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+def registration_code():
+    """Long enough to act as the participant's private key to their registration and QR check-in."""
+    return new_code(20)
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        WAITLIST = "waitlist", _("on the waiting list")
+        REJECTED = "rejected", _("rejected")
+        CANCELLED = "cancelled", _("cancelled")
+
+    code = models.CharField(max_length=24, unique=True, default=registration_code, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="registrations")
+    full_name = models.CharField(_("surname, name, patronymic"), max_length=200)
+    position = models.CharField(_("position"), max_length=200)
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), null=True, blank=True, on_delete=models.PROTECT)
+    agency_name = models.CharField(_("agency, if not in the list"), max_length=300, blank=True)
+    territory = models.ForeignKey(Territory, verbose_name=_("territory"), null=True, blank=True,
+                                  on_delete=models.PROTECT)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    consent_text = models.TextField()
+    consented_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=12, choices=Status.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "email"], name="registration_email_once")]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def agency_label(self):
+        return self.agency.name if self.agency else self.agency_name
+
+
+class Attendance(models.Model):
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="attendance")
+    session = models.ForeignKey(EventSession, on_delete=models.CASCADE, related_name="attendance")
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["registration", "session"], name="attendance_once")]
+
+
+class CertificateCounter(models.Model):
+    """The last number given in a year; numbers are never reused, even after revocation."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class Certificate(models.Model):
+    number = models.CharField(max_length=20, unique=True)
+    registration = models.OneToOneField(Registration, on_delete=models.PROTECT, related_name="certificate")
+    issued_at = models.DateTimeField(default=timezone.now)
+    hours = models.PositiveSmallIntegerField(default=0)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = models.CharField(max_length=300, blank=True)
+    pdf_ready = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def path(self):
+        from cases.models import files_dir
+
+        return files_dir() / "certificates" / f"{self.number}.pdf"
+
+
+class CertificateBatch(models.Model):
+    """Background generation of an event's certificates, with progress the organiser sees."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="batches")
+    total = models.PositiveIntegerField()
+    done = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]

@@ -1,0 +1,43 @@
+from django.db.models import F
+from django.utils import timezone
+from django_tasks import task
+
+
+@task()
+def render_certificates(batch_id):
+    """Render the event's certificates one by one to files; progress is saved after each one, and no more
+    than one PDF is in memory at a time."""
+    from accounts.models import Agency
+
+    from .certificates import write_pdf
+    from .models import Certificate, CertificateBatch
+
+    batch = CertificateBatch.objects.get(pk=batch_id)
+    service = Agency.objects.filter(kind=Agency.Kind.RECONCILIATION_SERVICE).first()
+    pending = (Certificate.objects.filter(registration__event_id=batch.event_id, pdf_ready=False)
+               .select_related("registration__event", "registration__agency"))
+    for certificate in pending.iterator(chunk_size=100):
+        write_pdf(certificate, service)
+        Certificate.objects.filter(pk=certificate.pk).update(pdf_ready=True)
+        CertificateBatch.objects.filter(pk=batch.pk).update(done=F("done") + 1)
+    CertificateBatch.objects.filter(pk=batch.pk).update(finished_at=timezone.now())
+
+
+@task()
+def email_certificates(event_id):
+    """Send each participant their certificate PDF, once."""
+    from django.core.mail import EmailMessage
+    from django.utils.translation import gettext as _
+
+    from .models import Certificate
+
+    for certificate in (Certificate.objects.filter(registration__event_id=event_id, pdf_ready=True,
+                                                   emailed_at__isnull=True, revoked_at__isnull=True)
+                        .select_related("registration__event").iterator(chunk_size=100)):
+        registration = certificate.registration
+        message = EmailMessage(_("Certificate: %(event)s") % {"event": registration.event.title},
+                               _("Your certificate № %(number)s is attached.") % {"number": certificate.number},
+                               to=[registration.email])
+        message.attach(f"{certificate.number}.pdf", certificate.path.read_bytes(), "application/pdf")
+        message.send()
+        Certificate.objects.filter(pk=certificate.pk).update(emailed_at=timezone.now())

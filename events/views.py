@@ -1,0 +1,269 @@
+import tempfile
+import zipfile
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audit import log
+from audit.models import AuditEvent
+from lib.files import download
+from lib.views import run_action
+
+from . import actions, exports
+from .access import can_organise, get_event_for_organiser
+from .forms import EventForm, ImportForm, RegistrationForm, RevokeForm, SessionForm
+from .models import Certificate, Event, EventSession, Registration
+
+R = Registration.Status
+
+
+# --- public -----------------------------------------------------------------------------------------------
+
+def public_list(request):
+    events = Event.objects.filter(ends_on__gte=timezone.localdate()).order_by("starts_on")
+    return render(request, "events/public_list.html", {"events": events})
+
+
+@require_http_methods(["GET", "POST"])
+def public_event(request, code):
+    event = get_object_or_404(Event, code=code)
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        registration = run_action(request, lambda: actions.register(
+            event, fields=form.registration_fields(), consent=form.cleaned_data["consent"]),
+            _("Thank you! Your registration has been received."), form=form)
+        if registration:
+            return redirect("registration", code=registration.code)
+    return render(request, "events/public_event.html", {
+        "event": event, "sessions": event.sessions.all(), "form": form, "consent_text": actions.CONSENT_TEXT,
+        "free": max(event.capacity - actions.confirmed_count(event), 0),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def registration(request, code):
+    """The participant's private page (the link from the e-mail): status, QR for check-in, cancellation."""
+    registration = get_object_or_404(Registration.objects.select_related("event"), code=code)
+    if request.method == "POST":
+        run_action(request, lambda: actions.cancel(registration), _("Your registration has been cancelled."))
+        return redirect("registration", code=code)
+    checkin = request.build_absolute_uri(reverse("event_checkin", args=[registration.code]))
+    return render(request, "events/registration.html", {
+        "registration": registration, "qr": segno.make(checkin, error="m").svg_data_uri(scale=5),
+    })
+
+
+def verify(request, number):
+    """Public verification of one certificate. Rate limited per address, so it cannot be used to list them."""
+    address = request.META.get("REMOTE_ADDR", "")
+    key = f"verify:{address}:{timezone.now():%Y%m%d%H%M}"
+    hits = cache.get_or_set(key, 0, 70)
+    cache.incr(key)
+    if hits >= settings.OPENDOOR_VERIFY_PER_MINUTE:
+        return render(request, "events/verify.html", {"limited": True}, status=429)
+    certificate = (Certificate.objects.select_related("registration__event")
+                   .filter(number=number.strip().upper()).first())
+    return render(request, "events/verify.html", {"certificate": certificate, "number": number},
+                  status=200 if certificate else 404)
+
+
+# --- organiser --------------------------------------------------------------------------------------------
+
+def _organiser(request):
+    if not can_organise(request.user):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_list(request):
+    _organiser(request)
+    form = EventForm(request.POST or None, initial={"capacity": 30, "min_sessions": 1})
+    if request.method == "POST" and form.is_valid():
+        event = form.save(commit=False)
+        event.organiser = request.user
+        event.save()
+        log.record(request.user, "event.create", event, fields=sorted(form.changed_data))
+        messages.success(request, _("The event has been created. Add its sessions."))
+        return redirect("event_manage", code=event.code)
+    events = Event.objects.annotate(
+        confirmed=Count("registrations", filter=Q(registrations__status=R.CONFIRMED)),
+        waiting=Count("registrations", filter=Q(registrations__status=R.WAITLIST)),
+    )
+    return render(request, "events/manage_list.html", {"events": events, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_manage(request, code):
+    event = get_event_for_organiser(request.user, code)
+    form = EventForm(request.POST if "save_event" in request.POST else None, instance=event, prefix="e")
+    session_form = SessionForm(request.POST if "add_session" in request.POST else None, prefix="s")
+    if form.is_bound and form.is_valid():
+        form.save()
+        log.record(request.user, "event.edit", event, fields=sorted(form.changed_data))
+        messages.success(request, _("Saved."))
+        return redirect("event_manage", code=code)
+    if session_form.is_bound and session_form.is_valid():
+        session = session_form.save(commit=False)
+        session.event = event
+        session.save()
+        log.record(request.user, "event.session", event, fields=["sessions"])
+        messages.success(request, _("The session has been added."))
+        return redirect("event_manage", code=code)
+    registrations = event.registrations.select_related("agency", "territory", "certificate").annotate(
+        sessions=Count("attendance"))
+    return render(request, "events/manage.html", {
+        "event": event, "form": form, "session_form": session_form, "sessions": event.sessions.all(),
+        "registrations": registrations, "batch": event.batches.first(), "import_form": ImportForm(),
+        "revoke_form": RevokeForm(), "eligible": actions.eligible(event).count(),
+    })
+
+
+@login_required
+@require_POST
+def registration_decide(request, code, registration_code):
+    event = get_event_for_organiser(request.user, code)
+    registration = get_object_or_404(Registration, event=event, code=registration_code)
+    approve = request.POST.get("decision") == "approve"
+    run_action(request, lambda: actions.decide(registration, actor=request.user, approve=approve),
+               _("The registration has been confirmed.") if approve else _("The registration has been rejected."))
+    return redirect("event_manage", code=code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_attendance(request, code, session_id):
+    """A phone page: find a person by name, one tap marks them present (or not)."""
+    event = get_event_for_organiser(request.user, code)
+    session = get_object_or_404(EventSession, event=event, pk=session_id)
+    if request.method == "POST":
+        registration = get_object_or_404(Registration, event=event, code=request.POST.get("registration"))
+        present = request.POST.get("present") == "1"
+        run_action(request, lambda: actions.mark_attendance(registration, session, actor=request.user,
+                                                            present=present),
+                   _("%(name)s: present.") % {"name": registration.full_name} if present
+                   else _("%(name)s: absent.") % {"name": registration.full_name})
+        return redirect(f"{request.path}?q={request.POST.get('q', '')}")
+    query = request.GET.get("q", "").strip()
+    people = event.registrations.filter(status=R.CONFIRMED)
+    if query:
+        people = people.filter(full_name__icontains=query)
+    present = set(session.attendance.values_list("registration_id", flat=True))
+    return render(request, "events/attendance.html", {
+        "event": event, "session": session, "query": query,
+        "people": [(p, p.pk in present) for p in people.order_by("full_name")],
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin(request, registration_code):
+    """Opened by the organiser's phone from the QR code in the participant's confirmation."""
+    _organiser(request)
+    registration = get_object_or_404(Registration.objects.select_related("event"), code=registration_code)
+    sessions = registration.event.sessions.all()
+    if request.method == "POST":
+        session = get_object_or_404(EventSession, event=registration.event, pk=request.POST.get("session"))
+        run_action(request, lambda: actions.mark_attendance(registration, session, actor=request.user),
+                   _("%(name)s: present.") % {"name": registration.full_name})
+        return redirect("session_attendance", code=registration.event.code, session_id=session.pk)
+    now = timezone.now()
+    current = min(sessions, key=lambda s: abs((s.starts_at - now).total_seconds()), default=None)
+    return render(request, "events/checkin.html", {"registration": registration, "sessions": sessions,
+                                                   "current": current})
+
+
+@login_required
+@require_POST
+def certificates_issue(request, code):
+    event = get_event_for_organiser(request.user, code)
+    run_action(request, lambda: actions.issue_certificates(event, actor=request.user),
+               _("The certificates are numbered; their PDFs are being prepared."))
+    return redirect("event_manage", code=code)
+
+
+@login_required
+def certificate_pdf(request, code, number):
+    event = get_event_for_organiser(request.user, code)
+    certificate = get_object_or_404(Certificate, registration__event=event, number=number, pdf_ready=True)
+    log.record(request.user, "event.certificate.download", certificate.registration, kind=AuditEvent.Kind.EXPORT)
+    return download(certificate.path.read_bytes(), f"{certificate.number}.pdf")
+
+
+@login_required
+def certificates_zip(request, code):
+    """All ready PDFs in one ZIP, written to a temporary file one PDF at a time."""
+    event = get_event_for_organiser(request.user, code)
+    spool = tempfile.TemporaryFile()
+    with zipfile.ZipFile(spool, "w", zipfile.ZIP_STORED) as archive:
+        for certificate in Certificate.objects.filter(registration__event=event, pdf_ready=True):
+            archive.write(certificate.path, f"{certificate.number}.pdf")
+    spool.seek(0)
+    log.record(request.user, "event.certificate.zip", event, kind=AuditEvent.Kind.EXPORT)
+    return FileResponse(spool, as_attachment=True, filename=f"certificates-{event.code}.zip")
+
+
+@login_required
+@require_POST
+def certificates_email(request, code):
+    event = get_event_for_organiser(request.user, code)
+    from .tasks import email_certificates
+
+    email_certificates.enqueue(event_id=event.pk)
+    log.record(request.user, "event.certificate.email", event, kind=AuditEvent.Kind.EXPORT)
+    messages.success(request, _("The certificates are being sent by e-mail."))
+    return redirect("event_manage", code=code)
+
+
+@login_required
+@require_POST
+def certificate_revoke(request, code, number):
+    event = get_event_for_organiser(request.user, code)
+    certificate = get_object_or_404(Certificate, registration__event=event, number=number)
+    form = RevokeForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    run_action(request, lambda: actions.revoke(certificate, actor=request.user, reason=reason),
+               _("The certificate has been revoked."))
+    return redirect("event_manage", code=code)
+
+
+@login_required
+def event_export(request, code, name):
+    event = get_event_for_organiser(request.user, code)
+    builders = {"participants": exports.participants, "attendance": exports.attendance, "report": exports.report}
+    if name not in builders:
+        raise Http404
+    log.record(request.user, f"event.export.{name}", event, kind=AuditEvent.Kind.EXPORT)
+    return download(builders[name](event), f"{name}-{event.code}.xlsx")
+
+
+@login_required
+@require_POST
+def participants_import(request, code):
+    event = get_event_for_organiser(request.user, code)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose an XLSX file."))
+        return redirect("event_manage", code=code)
+    try:
+        added, errors = exports.import_participants(event, form.cleaned_data["file"], actor=request.user)
+    except exports.ImportError_ as error:
+        messages.error(request, str(error))
+        return redirect("event_manage", code=code)
+    messages.success(request, _("Participants added: %(n)s.") % {"n": added})
+    for row, message in errors:
+        messages.error(request, _("Row %(row)s: %(message)s") % {"row": row, "message": message})
+    return redirect("event_manage", code=code)
