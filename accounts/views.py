@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from events.actions import hours_for
 from lib.errors import ActionError
 from lib.views import run_action
 
@@ -48,6 +49,7 @@ def account(request):
     return render(request, "accounts/account.html", {
         "two_factor": TOTPDevice.objects.filter(user=request.user, confirmed_at__isnull=False).exists(),
         "recovery_left": request.user.recovery_codes.filter(used_at__isnull=True).count(),
+        "training_hours": hours_for(request.user.email),
     })
 
 

@@ -38,7 +38,7 @@ def participants(event):
     rows = [[r.full_name, r.position, r.agency_label, r.territory.name if r.territory else "", r.email, r.phone,
              r.get_status_display(), getattr(getattr(r, "certificate", None), "number", "")]
             for r in event.registrations.select_related("agency", "territory", "certificate")]
-    return _book(_("Participants"), event, [_("Name"), _("Position"), _("Agency"), _("Territory"), _("E-mail"),
+    return _book(_("Participants"), event, [_("Full name"), _("Position"), _("Agency"), _("Territory"), _("E-mail"),
                                             _("Phone"), _("Status"), _("Certificate")], rows)
 
 
@@ -49,7 +49,7 @@ def attendance(event):
     for r in people:
         present = {a.session_id for a in r.attendance.all()}
         rows.append([r.full_name, *["+" if s.pk in present else "" for s in sessions], len(present)])
-    header = [_("Name"), *[f"{s.starts_at:%d.%m %H:%M} {s.title}"[:40] for s in sessions], _("Sessions")]
+    header = [_("Full name"), *[f"{s.starts_at:%d.%m %H:%M} {s.title}"[:40] for s in sessions], _("Sessions")]
     return _book(_("Attendance"), event, header, rows)
 
 

@@ -188,3 +188,6 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Django 6 default, adopted now: a URL typed without a scheme means https.
+FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -153,3 +153,26 @@ def make_case(cast, make_referral):
         return case
 
     return make
+
+
+@pytest.fixture
+def make_event(cast):
+    """An event with two sessions, organised by the cast's organiser."""
+    from events.models import Event, EventSession
+
+    def make(capacity=10, min_sessions=1, hours=4, kind="seminar"):
+        today = timezone.localdate()
+        event = Event.objects.create(kind=kind, title="Семинар по медиации", starts_on=today, ends_on=today,
+                                     capacity=capacity, organiser=cast.organiser, training_hours=hours,
+                                     min_sessions=min_sessions, venue="Смоленск")
+        for hour in (10, 14):
+            EventSession.objects.create(event=event, title=f"Занятие {hour}",
+                                        starts_at=timezone.now().replace(hour=hour, minute=0))
+        return event
+
+    return make
+
+
+def participant(n, **extra):
+    return {"full_name": f"Участник Номер{n} Тестович", "position": "специалист", "agency": None,
+            "agency_name": "Школа № 5", "territory": None, "email": f"p{n}@example.ru", "phone": "", **extra}

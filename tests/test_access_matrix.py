@@ -8,7 +8,7 @@ from django.urls import get_resolver, reverse
 from audit.models import AuditEvent
 from cases.models import CaseStatus
 
-from .conftest import CAST_ROLES
+from .conftest import CAST_ROLES, participant
 
 ALL = set(CAST_ROLES)
 REFERRERS = {"secretary", "guardian", "outsider"}
@@ -111,13 +111,46 @@ TABLE = {
     "monitoring_export": ("get", lambda w: reverse("monitoring_export", args=["json"]),
                           expect(ok={"coordinator", "analyst"}, default=403)),
     "indicators": ("get", lambda w: reverse("indicators"), expect(ok={"coordinator", "analyst"}, default=403)),
+    # Public pages: anyone may open them, with or without an account.
+    "events": ("get", lambda w: reverse("events"), expect(ok=ALL)),
+    "event": ("get", lambda w: reverse("event", args=[w.event.code]), expect(ok=ALL)),
+    "registration": ("get", lambda w: reverse("registration", args=[w.registration.code]), expect(ok=ALL)),
+    "verify": ("get", lambda w: reverse("verify", args=[w.certificate.number]), expect(ok=ALL)),
+    # Organiser pages.
+    "events_manage": ("get", lambda w: reverse("events_manage"), expect(ok={"organiser"}, default=403)),
+    "event_manage": ("get", lambda w: reverse("event_manage", args=[w.event.code]),
+                     expect(ok={"organiser"}, default=403)),
+    "event_checkin": ("get", lambda w: reverse("event_checkin", args=[w.registration.code]),
+                      expect(ok={"organiser"}, default=403)),
+    "registration_decide": ("post", lambda w: reverse("registration_decide", args=[w.event.code,
+                                                                                    w.registration.code]),
+                            expect(ok={"organiser"}, default=403, ok_code=None)),
+    "session_attendance": ("get", lambda w: reverse("session_attendance", args=[w.event.code,
+                                                                                  w.event.sessions.first().pk]),
+                           expect(ok={"organiser"}, default=403)),
+    "certificates_issue": ("post", lambda w: reverse("certificates_issue", args=[w.event.code]),
+                           expect(ok={"organiser"}, default=403, ok_code=None)),
+    "certificates_zip": ("get", lambda w: reverse("certificates_zip", args=[w.event.code]),
+                         expect(ok={"organiser"}, default=403)),
+    "certificates_email": ("post", lambda w: reverse("certificates_email", args=[w.event.code]),
+                           expect(ok={"organiser"}, default=403, ok_code=None)),
+    "certificate_pdf": ("get", lambda w: reverse("certificate_pdf", args=[w.event.code, w.certificate.number]),
+                        expect(ok={"organiser"}, default=403, ok_code=404)),
+    "certificate_revoke": ("post", lambda w: reverse("certificate_revoke", args=[w.event.code,
+                                                                                  w.certificate.number]),
+                           expect(ok={"organiser"}, default=403, ok_code=None)),
+    "event_export": ("get", lambda w: reverse("event_export", args=[w.event.code, "participants"]),
+                     expect(ok={"organiser"}, default=403)),
+    "participants_import": ("post", lambda w: reverse("participants_import", args=[w.event.code]),
+                            expect(ok={"organiser"}, default=403, ok_code=None)),
     "case_close": ("post", lambda w: reverse("case_close", args=[w.case.code]),
                    expect(ok={"coordinator"}, forbidden={"facilitator"}, ok_code=None)),
 }
 
 
 @pytest.fixture
-def world(cast, make_case, make_referral):
+def world(cast, make_case, make_referral, make_event, settings, tmp_path):
+    settings.OPENDOOR_FILES_DIR = str(tmp_path / "files")
     from types import SimpleNamespace
 
     from safety.actions import default_recipients, open_notice
@@ -126,7 +159,18 @@ def world(cast, make_case, make_referral):
     held = make_case(upto=CaseStatus.PREPARATION)
     notice = open_notice(held, actor=cast.facilitator, recipients=default_recipients(held),
                          content="Ребёнок рассказал о побоях.")
+    from events import actions as event_actions
+
+    event = make_event()
+    registration = event_actions.register(event, fields=participant(1), consent=True)
+    for session in event.sessions.all():
+        event_actions.mark_attendance(registration, session, actor=cast.organiser)
+    event_actions.issue_certificates(event, actor=cast.organiser)
+    registration.refresh_from_db()
     return SimpleNamespace(
+        event=event,
+        registration=registration,
+        certificate=registration.certificate,
         reported=make_case(upto=CaseStatus.REPORTED),
         held=held,
         notice=notice,
@@ -171,7 +215,16 @@ def test_access(client, cast, world, name, role):
             assert secret not in body
 
 
-@pytest.mark.parametrize("name", sorted(set(TABLE) - {"home", "healthz", "login", "logout"}))
+PUBLIC = {"home", "healthz", "login", "logout", "events", "event", "registration", "verify"}
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC - {"home", "logout"}))
+def test_public_pages_open_without_an_account(client, world, name):
+    method, build, _expected = TABLE[name]
+    assert getattr(client, method)(build(world)).status_code == 200
+
+
+@pytest.mark.parametrize("name", sorted(set(TABLE) - PUBLIC))
 def test_anonymous_is_sent_to_login(client, world, name):
     method, build, _expected = TABLE[name]
     response = getattr(client, method)(build(world))

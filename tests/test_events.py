@@ -1,0 +1,269 @@
+"""Events: registration and the waiting list, attendance, certificates, verification, exports, import."""
+
+import io
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from events import actions
+from events.models import Certificate, CertificateBatch, Registration
+from lib.errors import ActionError
+
+from .conftest import participant
+
+R = Registration.Status
+
+
+@pytest.fixture(autouse=True)
+def _files(settings, tmp_path):
+    settings.OPENDOOR_FILES_DIR = str(tmp_path / "files")
+    cache.clear()
+
+
+def test_public_registration_fills_places_then_the_waiting_list(client, db, make_event, mailoutbox,
+                                                                 django_capture_on_commit_callbacks):
+    event = make_event(capacity=1)
+    url = reverse("event", args=[event.code])
+    page = client.get(url).content.decode()
+    assert "152-ФЗ" in page and "Свободных мест" in page
+    form = {"full_name": "Иванова Анна Петровна", "position": "социальный педагог", "agency_name": "СРЦН",
+            "email": "anna@example.ru", "consent": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, form)
+    first = Registration.objects.get(email="anna@example.ru")
+    assert response["Location"] == reverse("registration", args=[first.code])
+    assert first.status == R.CONFIRMED and "152-ФЗ" in first.consent_text
+    assert mailoutbox[0].subject.startswith("Регистрация подтверждена") and first.code in mailoutbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**form, "email": "boris@example.ru", "full_name": "Борисов Борис"})
+    second = Registration.objects.get(email="boris@example.ru")
+    assert second.status == R.WAITLIST and mailoutbox[1].subject.startswith("Лист ожидания")
+    # The same e-mail twice, or no consent: a clear message and nothing saved.
+    page = client.post(url, form).content.decode()
+    assert "уже есть регистрация" in page
+    page = client.post(url, {**form, "email": "c@example.ru", "consent": ""}).content.decode()
+    assert "нужно согласие на обработку персональных данных" in page
+    page = client.post(url, {**form, "email": "d@example.ru", "agency_name": ""}).content.decode()
+    assert "Выберите организацию из списка или впишите её название." in page
+    assert Registration.objects.count() == 2
+    # The first cancels on their private page; the waiting list moves up.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("registration", args=[first.code]))
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (R.CANCELLED, R.CONFIRMED)
+    assert mailoutbox[-1].to == ["boris@example.ru"] and "подтверждена" in mailoutbox[-1].subject
+
+
+def test_organiser_rejects_and_the_waiting_list_moves_up(cast, make_event):
+    event = make_event(capacity=1)
+    a = actions.register(event, fields=participant(1), consent=True)
+    b = actions.register(event, fields=participant(2), consent=True)
+    actions.decide(a, actor=cast.organiser, approve=False)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.status, b.status) == (R.REJECTED, R.CONFIRMED)
+
+
+def attend(event, registration, cast, sessions=None):
+    for session in sessions or event.sessions.all():
+        actions.mark_attendance(registration, session, actor=cast.organiser)
+
+
+def test_certificates_follow_the_attendance_rule_and_numbers_are_never_reused(cast, make_event):
+    event = make_event(min_sessions=2)
+    full = actions.register(event, fields=participant(1), consent=True)
+    half = actions.register(event, fields=participant(2), consent=True)
+    attend(event, full, cast)
+    attend(event, half, cast, sessions=event.sessions.all()[:1])
+    batch = actions.issue_certificates(event, actor=cast.organiser)
+    certificate = Certificate.objects.get()
+    assert certificate.registration == full and certificate.hours == 4
+    year = event.ends_on.year
+    assert certificate.number == f"ОД-{year}-000001"
+    with pytest.raises(ActionError):
+        actions.issue_certificates(event, actor=cast.organiser)
+    actions.revoke(certificate, actor=cast.organiser, reason="Ошибка в списке")
+    attend(event, half, cast)
+    actions.issue_certificates(event, actor=cast.organiser)
+    assert sorted(Certificate.objects.values_list("number", flat=True)) == [f"ОД-{year}-000001",
+                                                                           f"ОД-{year}-000002"]
+    assert batch.total == 1
+
+
+def test_background_generation_writes_files_and_reports_progress(cast, make_event, django_capture_on_commit_callbacks):
+    event = make_event()
+    for n in range(3):
+        attend(event, actions.register(event, fields=participant(n), consent=True), cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = actions.issue_certificates(event, actor=cast.organiser)
+    batch = CertificateBatch.objects.get(pk=batch.pk)
+    assert (batch.total, batch.done, batch.finished_at is not None) == (3, 3, True)
+    for certificate in Certificate.objects.all():
+        assert certificate.pdf_ready and certificate.path.read_bytes().startswith(b"%PDF")
+
+
+def test_certificate_pdf_reads_well_and_its_qr_decodes_to_the_verification_url(cast, make_event, settings):
+    import pypdfium2
+    import zxingcpp
+
+    from events.certificates import certificate_pdf
+
+    from .test_documents import pdf_text
+
+    event = make_event()
+    registration = actions.register(event, fields=participant(7, full_name="Соколова Мария Ивановна"), consent=True)
+    attend(event, registration, cast)
+    actions.issue_certificates(event, actor=cast.organiser)
+    certificate = Certificate.objects.get()
+    content = certificate_pdf(certificate)
+    text = pdf_text(content)
+    for expected in ["СВИДЕТЕЛЬСТВО", certificate.number, "Соколова Мария Ивановна", "Семинар по медиации",
+                     "4 ак. ч."]:
+        assert expected in text, expected
+    image = pypdfium2.PdfDocument(content)[0].render(scale=3).to_pil()
+    decoded = [b.text for b in zxingcpp.read_barcodes(image)]
+    assert decoded == [settings.OPENDOOR_BASE_URL + reverse("verify", args=[certificate.number])]
+
+
+def test_verification_shows_valid_and_revoked_and_nothing_else(client, cast, make_event):
+    event = make_event()
+    regs = [actions.register(event, fields=participant(n), consent=True) for n in range(2)]
+    for r in regs:
+        attend(event, r, cast)
+    actions.issue_certificates(event, actor=cast.organiser)
+    valid, revoked = Certificate.objects.order_by("number")
+    actions.revoke(revoked, actor=cast.organiser, reason="Выдано ошибочно")
+    page = client.get(reverse("verify", args=[valid.number])).content.decode()
+    assert "действительно" in page and regs[0].full_name in page and "Семинар по медиации" in page
+    assert "p0@example.ru" not in page and "Школа № 5" not in page  # holder, event, dates, hours — nothing else
+    page = client.get(reverse("verify", args=[revoked.number])).content.decode()
+    assert "отозвано: Выдано ошибочно" in page
+    response = client.get(reverse("verify", args=["ОД-2026-999999"]))
+    assert response.status_code == 404 and "не найдено" in response.content.decode()
+
+
+def test_verification_is_rate_limited(client, db, settings):
+    settings.OPENDOOR_VERIFY_PER_MINUTE = 5
+    codes = [client.get(reverse("verify", args=[f"ОД-2026-{n:06d}"])).status_code for n in range(7)]
+    assert codes == [404] * 5 + [429, 429]
+
+
+def test_attendance_page_search_and_tap(client, cast, make_event):
+    event = make_event()
+    a = actions.register(event, fields=participant(1, full_name="Алексеева Ольга"), consent=True)
+    actions.register(event, fields=participant(2, full_name="Борисов Пётр"), consent=True)
+    session = event.sessions.first()
+    client.force_login(cast.organiser)
+    url = reverse("session_attendance", args=[event.code, session.pk])
+    page = client.get(url + "?q=алекс").content.decode()
+    assert "Алексеева Ольга" in page and "Борисов Пётр" not in page
+    client.post(url, {"registration": a.code, "present": "1", "q": "алекс"})
+    assert list(session.attendance.values_list("registration", flat=True)) == [a.pk]
+    client.post(url, {"registration": a.code, "present": "0"})
+    assert session.attendance.count() == 0
+
+
+def test_qr_check_in_marks_the_current_session(client, cast, make_event):
+    event = make_event()
+    a = actions.register(event, fields=participant(1), consent=True)
+    client.force_login(cast.organiser)
+    session = event.sessions.last()
+    response = client.post(reverse("event_checkin", args=[a.code]), {"session": session.pk})
+    assert response.status_code == 302
+    assert session.attendance.get().registration == a
+    client.force_login(cast.secretary)
+    assert client.get(reverse("event_checkin", args=[a.code])).status_code == 403
+
+
+def test_exports_and_the_event_report(client, cast, make_event):
+    from openpyxl import load_workbook
+
+    event = make_event()
+    a = actions.register(event, fields=participant(1, agency=cast.commission, agency_name=""), consent=True)
+    actions.register(event, fields=participant(2), consent=True)
+    attend(event, a, cast)
+    actions.issue_certificates(event, actor=cast.organiser)
+    client.force_login(cast.organiser)
+    rows = list(load_workbook(io.BytesIO(client.get(reverse("event_export", args=[event.code, "participants"]))
+                                         .content)).active.iter_rows(values_only=True))
+    assert rows[3][:3] == ("ФИО", "Должность", "Организация")
+    assert rows[4][0] == a.full_name and rows[4][7] == a.certificate.number
+    rows = list(load_workbook(io.BytesIO(client.get(reverse("event_export", args=[event.code, "attendance"]))
+                                         .content)).active.iter_rows(values_only=True))
+    assert rows[4][-1] == 2 and rows[5][-1] == 0
+    rows = list(load_workbook(io.BytesIO(client.get(reverse("event_export", args=[event.code, "report"]))
+                                         .content)).active.iter_rows(values_only=True))
+    assert ("КДНиЗП", 1, 1) in rows and ("нет в реестре", 1, 0) in rows and ("Итого", 2, 1) in rows
+    assert AuditEvent.objects.filter(action__startswith="event.export", kind="export").count() == 3
+
+
+def test_import_reports_the_rows_that_failed(client, cast, make_event):
+    from openpyxl import Workbook
+
+    event = make_event()
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["ФИО", "Должность", "Организация", "Территория", "E-mail", "Телефон"])
+    ws.append(["Петрова Ирина", "психолог", "Опека Гагарин", "Гагаринский", "irina@example.ru", ""])
+    ws.append(["", "психолог", "", "", "x@example.ru", ""])
+    ws.append(["Сидоров Олег", "инспектор", "ПДН", "", "not-an-email", ""])
+    ws.append(["Петрова Ирина", "психолог", "", "", "irina@example.ru", ""])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.name = "list.xlsx"
+    buffer.seek(0)
+    client.force_login(cast.organiser)
+    response = client.post(reverse("participants_import", args=[event.code]), {"file": buffer}, follow=True)
+    page = response.content.decode()
+    assert "Добавлено участников: 1." in page
+    assert "Строка 3: нужны ФИО и должность" in page
+    assert "Строка 4: неверный адрес электронной почты" in page
+    assert "Строка 5: С этим адресом электронной почты уже есть регистрация" in page
+    imported = Registration.objects.get()
+    assert (imported.agency, imported.territory.name) == (cast.guardianship, "Гагаринский")
+    response = client.post(reverse("participants_import", args=[event.code]),
+                           {"file": io.BytesIO(b"not xlsx")}, follow=True)
+    assert "Это не файл XLSX." in response.content.decode() or "Выберите файл XLSX." in response.content.decode()
+
+
+def test_certificate_text_is_editable_but_safe(client, cast, make_event):
+    event = make_event()
+    client.force_login(cast.organiser)
+    data = {"e-kind": "seminar", "e-title": event.title, "e-starts_on": str(event.starts_on),
+            "e-ends_on": str(event.ends_on), "e-capacity": "10", "e-training_hours": "4", "e-min_sessions": "1",
+            "e-registration_open": "on", "save_event": "1"}
+    page = client.post(reverse("event_manage", args=[event.code]),
+                       {**data, "e-certificate_template": "{% load static %}{{ holder }}"}).content.decode()
+    assert "допускаются только подстановки" in page
+    client.post(reverse("event_manage", args=[event.code]),
+                {**data, "e-certificate_template": "<h1>СЕРТИФИКАТ</h1><p>{{ holder }}, {{ hours }} ч.</p>"})
+    event.refresh_from_db()
+    registration = actions.register(event, fields=participant(1), consent=True)
+    attend(event, registration, cast)
+    actions.issue_certificates(event, actor=cast.organiser)
+    from events.certificates import certificate_html
+
+    html = certificate_html(Certificate.objects.get())
+    assert "<h1>СЕРТИФИКАТ</h1><p>Участник Номер1 Тестович, 4 ч.</p>" in html
+
+
+def test_training_hours_reach_the_facilitators_profile(client, cast, make_event):
+    event = make_event(kind="training", hours=16)
+    cast.facilitator.email = "facilitator@example.ru"
+    cast.facilitator.save()
+    registration = actions.register(event, fields=participant(1, email="facilitator@example.ru"), consent=True)
+    attend(event, registration, cast)
+    actions.issue_certificates(event, actor=cast.organiser)
+    client.force_login(cast.facilitator)
+    assert "16" in client.get(reverse("account")).content.decode().split("Часы обучения")[1][:80]
+
+
+@pytest.mark.parametrize("login", ["secretary", "coordinator", "facilitator", "analyst", "admin"])
+def test_only_organisers_manage_events(client, cast, make_event, login):
+    event = make_event()
+    client.force_login(getattr(cast, login))
+    assert client.get(reverse("events_manage")).status_code == 403
+    assert client.get(reverse("event_manage", args=[event.code])).status_code == 403
