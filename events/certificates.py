@@ -1,6 +1,8 @@
 """Certificate PDFs: the organiser's text (a small template over plain values) on a fixed page with a QR code
 that points to the public verification page."""
 
+from urllib.parse import unquote
+
 import segno
 from django.conf import settings
 from django.template import Context, Template
@@ -27,7 +29,7 @@ def certificate_html(certificate, service=None):
     body = Template(certificate.registration.event.certificate_template).render(Context(values(certificate)))
     qr = segno.make(verify_url(certificate.number), error="m").svg_data_uri(scale=4)
     return render_to_string("events/certificate.html", {
-        "body": body, "qr": qr, "url": verify_url(certificate.number), "certificate": certificate,
+        "body": body, "qr": qr, "url": unquote(verify_url(certificate.number)), "certificate": certificate,
         "service": service,
     })
 

@@ -128,7 +128,7 @@ def event_manage(request, code):
     return render(request, "events/manage.html", {
         "event": event, "form": form, "session_form": session_form, "sessions": event.sessions.all(),
         "registrations": registrations, "batch": event.batches.first(), "import_form": ImportForm(),
-        "revoke_form": RevokeForm(), "eligible": actions.eligible(event).count(),
+        "eligible": actions.eligible(event).count(),
     })
 
 
