@@ -11,6 +11,9 @@ from .models import Event, EventSession, Registration
 
 
 class EventForm(forms.ModelForm):
+    # A link typed without a scheme means https (Django 6's default, adopted now).
+    online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+
     class Meta:
         model = Event
         fields = ["kind", "title", "description", "starts_on", "ends_on", "venue", "online_link", "capacity",

@@ -189,5 +189,3 @@ LOGGING = {
     },
 }
 
-# Django 6 default, adopted now: a URL typed without a scheme means https.
-FORMS_URLFIELD_ASSUME_HTTPS = True

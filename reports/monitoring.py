@@ -108,10 +108,25 @@ def compute(scope: Scope) -> dict:
         "facilitators": Meeting.objects.filter(scope.referral_filter("case__referral__"), held=True,
                                                date__range=period)
         .exclude(case__facilitators=None).values("case__facilitators").distinct().count(),
+        **_training(scope, period),
         "trend": [(month_start_date(month), n) for month, n in
                   referrals.annotate(month=MonthStart("submitted_on")).values_list("month")
                   .annotate(n=Count("id")).order_by("month")],
     }
+
+
+def _training(scope, period):
+    """People trained and certificates issued at the service's events that ended in the period. Events are
+    regional, so a territory or agency scope narrows them to participants from there."""
+    from events.models import Certificate
+
+    certificates = Certificate.objects.filter(revoked_at__isnull=True, registration__event__ends_on__range=period)
+    if scope.territory_id:
+        certificates = certificates.filter(registration__territory_id=scope.territory_id)
+    if scope.agency_id:
+        certificates = certificates.filter(registration__agency_id=scope.agency_id)
+    return certificates.aggregate(people_trained=Count("registration__email", distinct=True),
+                                  certificates=Count("id"))
 
 
 def _days(value):
@@ -166,6 +181,8 @@ LABELS = {
     "days_to_first_meeting": _("Average days from referral to the first meeting"),
     "days_to_report": _("Average days from referral to the outcome report"),
     "facilitators": _("Facilitators active"),
+    "people_trained": _("People trained at the service's events"),
+    "certificates": _("Certificates issued"),
 }
 BREAKDOWN_LABELS = {
     "by_source": _("Referrals by source"),

@@ -185,3 +185,20 @@ def test_coordinator_and_analyst_dashboards(client, cast, region):
     page = client.get(reverse("home")).content.decode()
     assert "Гагаринский" in page and "<td>12</td>" in page
     assert "<td>7</td>" in page and "Смирнов" not in page
+
+
+def test_people_trained_and_certificates(cast, region, make_event):
+    from events import actions as event_actions
+
+    from .conftest import participant
+
+    event = make_event()
+    people = [event_actions.register(event, fields=participant(n), consent=True) for n in range(3)]
+    for person in people:
+        for session in event.sessions.all():
+            event_actions.mark_attendance(person, session, actor=cast.organiser)
+    event_actions.issue_certificates(event, actor=cast.organiser)
+    event_actions.revoke(people[0].certificate, actor=cast.organiser, reason="ошибка")
+    report = compute(region)
+    assert (report["people_trained"], report["certificates"]) == (2, 2)
+    assert protect(report)["certificates"] == 2  # not about children or families: shown as is

@@ -60,6 +60,9 @@ def hand_sql(vendor):
          "ON f.case_id = m.case_id WHERE m.held AND m.date BETWEEN %s AND %s", 1),
         (f"SELECT {month} AS month, COUNT(*) FROM referrals_referral WHERE submitted_on BETWEEN %s AND %s "
          "GROUP BY month ORDER BY month", 1),
+        ("SELECT COUNT(DISTINCT g.email), COUNT(*) FROM events_certificate c JOIN events_registration g "
+         "ON g.id = c.registration_id JOIN events_event e ON e.id = g.event_id "
+         "WHERE c.revoked_at IS NULL AND e.ends_on BETWEEN %s AND %s", 1),
     ]
 
 
