@@ -137,7 +137,8 @@ def next_number(year):
 @transaction.atomic
 def issue_certificates(event, *, actor):
     """Number the certificates now; the PDFs are made by a background task with visible progress."""
-    registrations = list(eligible(event))
+    # Numbers follow the order of registration, whatever order the database returns groups in.
+    registrations = list(eligible(event).order_by("created_at", "id"))
     if not registrations:
         raise ActionError(_("Nobody new has met the attendance rule yet."))
     year = event.ends_on.year

@@ -23,6 +23,10 @@ def _fast_settings(settings, tmp_path):
     settings.OPENDOOR_REQUIRE_2FA = False
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Rate limits count in the cache: every test starts with none used.
+    from django.core.cache import cache
+
+    cache.clear()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
