@@ -9,15 +9,16 @@ def render_certificates(batch_id):
     than one PDF is in memory at a time."""
     from accounts.models import Agency
 
-    from .certificates import write_pdf
+    from .certificates import font_configuration, write_pdf
     from .models import Certificate, CertificateBatch
 
     batch = CertificateBatch.objects.get(pk=batch_id)
     service = Agency.objects.filter(kind=Agency.Kind.RECONCILIATION_SERVICE).first()
     pending = (Certificate.objects.filter(registration__event_id=batch.event_id, pdf_ready=False)
                .select_related("registration__event", "registration__agency"))
+    fonts = font_configuration()
     for certificate in pending.iterator(chunk_size=100):
-        write_pdf(certificate, service)
+        write_pdf(certificate, service, fonts)
         Certificate.objects.filter(pk=certificate.pk).update(pdf_ready=True)
         CertificateBatch.objects.filter(pk=batch.pk).update(done=F("done") + 1)
     CertificateBatch.objects.filter(pk=batch.pk).update(finished_at=timezone.now())

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Agency, Role, User
 from events import actions
-from events.certificates import certificate_html
+from events.certificates import certificate_html, font_configuration
 from events.models import Certificate, Event, EventSession
 from events.tasks import render_certificates
 
@@ -55,9 +55,10 @@ class Command(BaseCommand):
                     pages = [certificate_html(c, service) for c in
                              Certificate.objects.filter(registration__event=event).select_related(
                                  "registration__event", "registration__agency")]
+                    fonts = font_configuration()
                     began = time.perf_counter()
                     for html in pages:
-                        HTML(string=html).write_pdf()
+                        HTML(string=html).write_pdf(font_config=fonts)
                     direct_seconds = time.perf_counter() - began
                     result = {
                         "count": count, "batch_s": round(batch_seconds, 2), "direct_s": round(direct_seconds, 2),
