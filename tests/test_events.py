@@ -267,3 +267,21 @@ def test_only_organisers_manage_events(client, cast, make_event, login):
     client.force_login(getattr(cast, login))
     assert client.get(reverse("events_manage")).status_code == 403
     assert client.get(reverse("event_manage", args=[event.code])).status_code == 403
+
+
+def test_certificates_are_emailed_once_with_the_pdf(cast, make_event, mailoutbox, django_capture_on_commit_callbacks):
+    from events.tasks import email_certificates
+
+    event = make_event()
+    people = [actions.register(event, fields=participant(n), consent=True) for n in range(2)]
+    for person in people:
+        attend(event, person, cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.issue_certificates(event, actor=cast.organiser)
+    actions.revoke(Certificate.objects.get(registration=people[1]), actor=cast.organiser, reason="ошибка")
+    mailoutbox.clear()
+    email_certificates.enqueue(event_id=event.pk)
+    email_certificates.enqueue(event_id=event.pk)
+    assert [m.to for m in mailoutbox] == [["p0@example.ru"]]
+    name, content, mime = mailoutbox[0].attachments[0]
+    assert name.endswith(".pdf") and content.startswith(b"%PDF") and mime == "application/pdf"
