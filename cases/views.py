@@ -179,14 +179,8 @@ def case_screening(request, code):
 @require_POST
 def case_program(request, code):
     case = get_case_for_user(request.user, code, need="work")
-    form = ProgramForm(request.POST)
-    if form.is_valid():
-        run_action(request, lambda: actions.choose_program(
-            case, actor=request.user, kind=form.cleaned_data["kind"], shuttle=form.cleaned_data["shuttle"]),
-            _("The program kind has been saved."))
-    else:
-        _form_errors(request, form)
-    return redirect("case", code=case.code)
+    return _post_form(request, case, ProgramForm(request.POST), lambda d: actions.choose_program(
+        case, actor=request.user, kind=d["kind"], shuttle=d["shuttle"]), _("The program kind has been saved."))
 
 
 @login_required
@@ -194,28 +188,18 @@ def case_program(request, code):
 def case_participant(request, code):
     case = get_case_for_user(request.user, code, need="work")
     form = ParticipantForm(request.POST, case=case)
-    if form.is_valid():
-        run_action(request, lambda: actions.add_participant(
-            case, actor=request.user, person_fields=form.person_fields(), role=form.cleaned_data["role"],
-            person=form.cleaned_data["person"]), _("The participant has been added."))
-    else:
-        _form_errors(request, form)
-    return redirect("case", code=case.code)
+    return _post_form(request, case, form, lambda d: actions.add_participant(
+        case, actor=request.user, person_fields=form.person_fields(), role=d["role"], person=d["person"]),
+        _("The participant has been added."))
 
 
 @login_required
 @require_POST
 def case_consent(request, code):
     case = get_case_for_user(request.user, code, need="work")
-    form = ConsentForm(request.POST, case=case)
-    if form.is_valid():
-        d = form.cleaned_data
-        run_action(request, lambda: actions.record_consent(
-            d["participant"], actor=request.user, purpose=d["purpose"], by_representative=d["by_representative"],
-            given_on=d["given_on"]), _("The consent has been recorded."))
-    else:
-        _form_errors(request, form)
-    return redirect("case", code=case.code)
+    return _post_form(request, case, ConsentForm(request.POST, case=case), lambda d: actions.record_consent(
+        d["participant"], actor=request.user, purpose=d["purpose"], by_representative=d["by_representative"],
+        given_on=d["given_on"]), _("The consent has been recorded."))
 
 
 @login_required
@@ -272,40 +256,24 @@ def case_review(request, code):
 @require_POST
 def case_network(request, code):
     case = get_case_for_user(request.user, code, need="work")
-    form = NetworkMemberForm(request.POST)
-    if form.is_valid():
-        run_action(request, lambda: actions.record_network_member(case, actor=request.user, **form.cleaned_data),
-                   _("The family network has been updated."))
-    else:
-        _form_errors(request, form)
-    return redirect("case", code=case.code)
+    return _post_form(request, case, NetworkMemberForm(request.POST), lambda d: actions.record_network_member(
+        case, actor=request.user, **d), _("The family network has been updated."))
 
 
 @login_required
 @require_POST
 def case_child_voice(request, code):
     case = get_case_for_user(request.user, code, need="work")
-    form = ChildVoiceForm(request.POST)
-    if form.is_valid():
-        text = form.cleaned_data["text"]
-        run_action(request, lambda: actions.record_child_voice(case, actor=request.user, text=text), _("Saved."))
-    else:
-        _form_errors(request, form)
-    return redirect("case", code=case.code)
+    return _post_form(request, case, ChildVoiceForm(request.POST), lambda d: actions.record_child_voice(
+        case, actor=request.user, text=d["text"]), _("Saved."))
 
 
 @login_required
 @require_POST
 def case_not_held(request, code):
     case = get_case_for_user(request.user, code, need="work")
-    form = NotHeldForm(request.POST)
-    if form.is_valid():
-        run_action(request, lambda: actions.mark_not_held(
-            case, actor=request.user, reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"]),
-            _("The case is marked: program not held."))
-    else:
-        _form_errors(request, form)
-    return redirect("case", code=case.code)
+    return _post_form(request, case, NotHeldForm(request.POST), lambda d: actions.mark_not_held(
+        case, actor=request.user, reason=d["reason"], comment=d["comment"]), _("The case is marked: program not held."))
 
 
 @login_required
@@ -399,6 +367,15 @@ def case_close(request, code):
     return redirect("case", code=case.code)
 
 
+def _post_form(request, case, form, act, success):
+    """A small form posted from the case page: run the action, or say what is wrong; back to the case."""
+    if form.is_valid():
+        run_action(request, lambda: act(form.cleaned_data), success)
+    else:
+        _form_errors(request, form)
+    return redirect("case", code=case.code)
+
+
 def _form_errors(request, form):
     from django.contrib import messages
 
@@ -412,14 +389,8 @@ def _form_errors(request, form):
 @require_POST
 def case_attach(request, code):
     case = get_case_for_user(request.user, code, need="work")
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        run_action(request, lambda: actions.attach_file(case, actor=request.user, upload=form.cleaned_data["file"],
-                                                        kind=form.cleaned_data["kind"]),
-                   _("The file has been attached."))
-    else:
-        _form_errors(request, form)
-    return redirect("case", code=case.code)
+    return _post_form(request, case, AttachmentForm(request.POST, request.FILES), lambda d: actions.attach_file(
+        case, actor=request.user, upload=d["file"], kind=d["kind"]), _("The file has been attached."))
 
 
 @login_required
