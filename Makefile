@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 PHONY_EXTRA := lock audit
-.PHONY: bench run test test-sqlite test-postgres lint check setup browser system-deps messages clean
+.PHONY: bench serve smoke run test test-sqlite test-postgres lint check setup browser system-deps messages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -33,6 +33,15 @@ run: setup
 	export OPENDOOR_REQUIRE_2FA=$${OPENDOOR_REQUIRE_2FA:-false}; \
 	$(BIN)/python manage.py run_worker & trap "kill $$! 2>/dev/null" EXIT INT TERM; \
 	  OPENDOOR_DEBUG=$${OPENDOOR_DEBUG:-false} $(BIN)/python manage.py runserver --insecure 127.0.0.1:8000
+
+# The production stack on this machine: gunicorn + task worker on PostgreSQL (127.0.0.1) with a Redis cache.
+serve: $(STAMP) system-deps
+	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
+	sh deploy/serve.sh
+
+# CI: start that stack on a scratch database, check health, static files and a login, stop it.
+smoke: $(STAMP) system-deps
+	$(BIN)/python deploy/smoke.py
 
 # Debian's chromium drives the browser journeys; installed here when missing (never `playwright install`).
 browser:

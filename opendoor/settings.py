@@ -119,9 +119,24 @@ TIME_ZONE = env_str("OPENDOOR_TIME_ZONE", "Europe/Moscow")
 USE_I18N = True
 USE_TZ = True
 
+# A shared cache (Redis) when several app processes serve the region; a per-process cache otherwise.
+_CACHE_URL = env_str("OPENDOOR_CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+    if _CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+if _CACHE_URL and env_bool("OPENDOOR_CACHED_SESSIONS", True):
+    # Sessions are read on every request: from the cache, written through to the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+# Hashed file names with gzip/brotli copies: browsers cache static files for a year, whitenoise serves them.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 # A session ends after this many minutes without a request.
 SESSION_COOKIE_AGE = env_int("OPENDOOR_IDLE_MINUTES", 30) * 60

@@ -1,0 +1,19 @@
+"""gunicorn settings for production (`make serve`, systemd, compose). Every knob is an environment variable."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("OPENDOOR_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("OPENDOOR_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
+threads = int(os.environ.get("OPENDOOR_THREADS", "4"))
+worker_class = "gthread"
+timeout = 60
+graceful_timeout = 30
+# Recycle workers now and then so that a slow leak in any library cannot grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# Access log lines carry the path with opaque codes only; no query strings with personal data are used.
+accesslog = "-"
+access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("OPENDOOR_FORWARDED_ALLOW_IPS", "127.0.0.1")
