@@ -13,7 +13,18 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Agency, Membership, Role, User
-from cases.models import Case, CaseStatus, Meeting, OutcomeReport, Participant, Program, ProgramKind
+from audit.models import AuditEvent
+from cases.models import (
+    Agreement,
+    AgreementItem,
+    Case,
+    CaseStatus,
+    Meeting,
+    OutcomeReport,
+    Participant,
+    Program,
+    ProgramKind,
+)
 from people.models import Person
 from referrals.models import Referral, ReferralPerson, Situation
 
@@ -25,9 +36,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, default=10000)
+        parser.add_argument("--persons", type=int, default=0,
+                            help="people in the registry; extra ones appear in no case (default: two per case)")
         parser.add_argument("--seed", type=int, default=7)
 
-    def handle(self, *args, cases, seed, **options):
+    def handle(self, *args, cases, persons, seed, **options):
         service = Agency.objects.filter(kind=Agency.Kind.RECONCILIATION_SERVICE).first()
         agencies = list(Agency.objects.exclude(kind__in=[Agency.Kind.RECONCILIATION_SERVICE,
                                                          Agency.Kind.DEPARTMENT]))
@@ -45,7 +58,16 @@ class Command(BaseCommand):
                 self.batch(size, rng, service, agencies, facilitators, author)
             done += size
             self.stdout.write(f"  {done} / {cases}")
-        self.stdout.write(f"Добавлено случаев: {cases} за {time.perf_counter() - started:.1f} с.")
+        extra = max(persons - 2 * cases, 0)
+        while extra > 0:
+            size = min(BATCH * 5, extra)
+            Person.objects.bulk_create(
+                Person(surname=f"Реестр{rng.randint(1, 99999)}", name=rng.choice(["Анна", "Иван", "Мария", "Пётр"]),
+                       birth_date=datetime.date(rng.randint(1960, 2024), rng.randint(1, 12), rng.randint(1, 28)))
+                for _ in range(size))
+            extra -= size
+        self.stdout.write(f"Добавлено случаев: {cases}, людей: {max(persons, 2 * cases)} "
+                          f"за {time.perf_counter() - started:.1f} с.")
 
     def batch(self, size, rng, service, agencies, facilitators, author):
         today = timezone.localdate()
@@ -93,6 +115,14 @@ class Command(BaseCommand):
             Meeting.attendees.through(meeting=m, participant=participants[2 * i + j])
             for i, m in enumerate(meetings) for j in (0, 1)
         )
+        agreements = Agreement.objects.bulk_create(
+            Agreement(case=c, concluded_on=d + datetime.timedelta(days=14), text="нагрузка")
+            for c, d in zip(new_cases, days, strict=True))
+        AgreementItem.objects.bulk_create(
+            AgreementItem(agreement=a, action="нагрузка", responsible="родители",
+                          deadline=d + datetime.timedelta(days=40), checker="ведущий")
+            for a, d in zip(agreements, days, strict=True) for _ in (0, 1))
+        self.audit(new_cases, facilitators[0])
         Out, F = OutcomeReport.Outcome, OutcomeReport.FollowUpResult
         OutcomeReport.objects.bulk_create(
             OutcomeReport(case=c, held=True, program_kind="", started_on=d + datetime.timedelta(days=14),
@@ -103,6 +133,19 @@ class Command(BaseCommand):
                           signed_at=_at(d + datetime.timedelta(days=60)))
             for c, d in zip(new_cases, days, strict=True)
         )
+
+
+    def audit(self, cases, actor):
+        """The rows the actions would have written, chained like every other audit row."""
+        last = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first() or ""
+        rows = []
+        for case in cases:
+            for action in ("case.open", "case.report.sign", "case.close"):
+                event = AuditEvent(at=timezone.now().replace(microsecond=0), actor=actor, action=action,
+                                   object_type="case", object_code=case.code, fields=["status"], prev_hash=last)
+                event.row_hash = last = event.compute_hash()
+                rows.append(event)
+        AuditEvent.objects.bulk_create(rows)
 
 
 def _at(day):
