@@ -18,6 +18,7 @@ def count_queries(client, url):
 @pytest.mark.parametrize(("login", "url"), [
     ("secretary", "referrals"), ("coordinator", "referrals"), ("coordinator", "cases"),
     ("facilitator", "cases"), ("coordinator", "home"), ("facilitator", "home"), ("secretary", "home"),
+    ("coordinator", "monitoring"), ("analyst", "home"),
 ])
 def test_list_pages_do_not_grow_with_rows(client, cast, make_case, login, url):
     client.force_login(getattr(cast, login))
