@@ -89,7 +89,11 @@ class Case(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["service", "year", "number"], name="case_journal_number_unique"),
         ]
-        indexes = [models.Index(fields=["service", "status"], name="case_service_status_idx")]
+        indexes = [
+            models.Index(fields=["service", "status"], name="case_service_status_idx"),
+            # Monitoring: programs by the date the case opened.
+            models.Index(fields=["opened_on"], name="case_opened_idx"),
+        ]
 
     def __str__(self):
         return self.journal_number
@@ -379,7 +383,7 @@ class OutcomeReport(models.Model):
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
 
 class Attachment(models.Model):

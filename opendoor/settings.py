@@ -182,6 +182,9 @@ OPENDOOR_MAX_UPLOAD_MB = env_int("OPENDOOR_MAX_UPLOAD_MB", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = (OPENDOOR_MAX_UPLOAD_MB + 1) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
+# Seconds a monitoring report's figures stay in the cache (0: always computed afresh).
+OPENDOOR_REPORT_CACHE_SECONDS = env_int("OPENDOOR_REPORT_CACHE_SECONDS", 300)
+
 # Certificate verification requests per address and minute (no enumeration of certificates).
 OPENDOOR_VERIFY_PER_MINUTE = env_int("OPENDOOR_VERIFY_PER_MINUTE", 20)
 

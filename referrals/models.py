@@ -70,6 +70,8 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["service", "status"], name="referral_service_status_idx"),
             models.Index(fields=["agency", "status"], name="referral_agency_status_idx"),
+            # Monitoring counts referrals by the date they were sent.
+            models.Index(fields=["submitted_on"], name="referral_submitted_idx"),
         ]
 
     def __str__(self):

@@ -1,8 +1,10 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -73,10 +75,20 @@ def scope_from(request):
     return form, scope, label
 
 
+def cached_compute(scope):
+    """Reports are read far more often than the data changes: keep each scope's figures a few minutes in the
+    shared cache (OPENDOOR_REPORT_CACHE_SECONDS; 0 turns it off)."""
+    seconds = settings.OPENDOOR_REPORT_CACHE_SECONDS
+    if not seconds:
+        return compute(scope)
+    key = f"monitoring:{scope.start}:{scope.end}:{scope.territory_id}:{scope.agency_id}"
+    return cache.get_or_set(key, lambda: compute(scope), seconds)
+
+
 def build(request):
     check_access(request.user)
     form, scope, label = scope_from(request)
-    report, previous = compute(scope), compute(scope.previous())
+    report, previous = cached_compute(scope), cached_compute(scope.previous())
     if not exact_figures_allowed(request.user) or request.GET.get("protected"):
         report, previous = protect(report), protect(previous)
     return form, report, previous, label

@@ -21,6 +21,7 @@ def _fast_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Second-factor tests switch it on; the rest of the suite logs in with a password only.
     settings.OPENDOOR_REQUIRE_2FA = False
+    settings.OPENDOOR_REPORT_CACHE_SECONDS = 0
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Rate limits count in the cache: every test starts with none used.

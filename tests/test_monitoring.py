@@ -202,3 +202,17 @@ def test_people_trained_and_certificates(cast, region, make_event):
     report = compute(region)
     assert (report["people_trained"], report["certificates"]) == (2, 2)
     assert protect(report)["certificates"] == 2  # not about children or families: shown as is
+
+
+def test_report_figures_are_cached_for_a_while(client, cast, region, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.OPENDOOR_REPORT_CACHE_SECONDS = 300
+    client.force_login(cast.coordinator)
+    url = reverse("monitoring") + f"?start={region.start}&end={region.end}"
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    with CaptureQueriesContext(connection) as second:
+        page = client.get(url).content.decode()
+    assert len(second) < len(first) - 10 and "Поступило направлений" in page
