@@ -27,11 +27,11 @@ setup: $(STAMP) system-deps
 # Loads the demo region only into an empty database, so a second `make run` keeps user data.
 run: setup
 	$(BIN)/python manage.py seed_demo --if-empty
-	$(BIN)/python manage.py demo_accounts
-	@# The task worker (reminders, e-mails) runs beside the server and stops with it.
 	@# The demo asks for no second factor so every role can be tried at once; production keeps it on.
+	@# The task worker (reminders, e-mails to the console, certificates) logs to var/worker.log and stops with the server.
 	export OPENDOOR_REQUIRE_2FA=$${OPENDOOR_REQUIRE_2FA:-false}; \
-	$(BIN)/python manage.py run_worker & trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+	$(BIN)/python manage.py run_worker > var/worker.log 2>&1 & trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/python manage.py demo_accounts; \
 	  OPENDOOR_DEBUG=$${OPENDOOR_DEBUG:-false} $(BIN)/python manage.py runserver --insecure 127.0.0.1:8000
 
 # The production stack on this machine: gunicorn + task worker on PostgreSQL (127.0.0.1) with a Redis cache.
