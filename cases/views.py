@@ -40,7 +40,7 @@ from .forms import (
     ScreeningForm,
     meeting_kinds,
 )
-from .journal import JournalFilter, journal_rows
+from .journal import JournalFilter, count_participants, journal_rows
 from .models import (
     REPORTABLE_STATES,
     AgreementItem,
@@ -53,18 +53,20 @@ from .models import (
 )
 
 
-def _journal(request):
+def _journal(request, counted=True):
     if not (request.user.has_role(Role.COORDINATOR) or request.user.has_role(Role.FACILITATOR)):
         raise PermissionDenied
     form = JournalFilter(request.GET or None)
-    return form, journal_rows(form.apply(cases_visible_to(request.user)))
+    return form, journal_rows(form.apply(cases_visible_to(request.user)), counted=counted)
 
 
 @login_required
 def case_list(request):
     """The case journal (журнал регистрации случаев) with filters, as the user may see it."""
-    form, rows = _journal(request)
+    form, rows = _journal(request, counted=False)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    # Participants are counted for this page's fifty cases only, not for the whole filtered journal.
+    count_participants(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "cases/list.html", {"form": form, "page": page, "cases": page.object_list,

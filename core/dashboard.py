@@ -77,29 +77,40 @@ def panels_for(user):
 
 def coordinator_overview(user):
     """Workload per facilitator and outcomes of the current quarter, for the coordinator's start page."""
-    from django.db.models import Count, Q
+    from django.core.cache import cache
+    from django.db.models import Count
 
     from accounts.models import User
+    from cases.models import Case
 
     services = user.agency_ids(Role.COORDINATOR)
     today = timezone.localdate()
     quarter_start = today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
     open_states = [CaseStatus.SCREENING, CaseStatus.PREPARATION, CaseStatus.PROGRAM, CaseStatus.FOLLOW_UP]
-    workload = (
-        User.objects.filter(memberships__agency_id__in=services, memberships__role=Role.FACILITATOR)
-        .annotate(
-            open_cases=Count("assigned_cases", filter=Q(assigned_cases__status__in=open_states), distinct=True),
-            held=Count("assigned_cases", filter=Q(assigned_cases__status=CaseStatus.SAFETY_HOLD), distinct=True),
-        )
-        .order_by("-open_cases", "last_name")
-    )
-    outcomes = (
-        OutcomeReport.objects.filter(case__service_id__in=services, signed_at__date__gte=quarter_start)
-        .values_list("outcome").annotate(n=Count("id")).order_by("-n")
-    )
+    # Driven from the few open cases (status index), not from every case a facilitator ever had.
+    through = Case.facilitators.through.objects.filter(case__service_id__in=services)
+    open_counts = dict(through.filter(case__status__in=open_states).values_list("user_id").annotate(n=Count("id")))
+    held_counts = dict(through.filter(case__status=CaseStatus.SAFETY_HOLD).values_list("user_id")
+                       .annotate(n=Count("id")))
+    workload = list(User.objects.filter(memberships__agency_id__in=services, memberships__role=Role.FACILITATOR))
+    for facilitator in workload:
+        facilitator.open_cases = open_counts.get(facilitator.pk, 0)
+        facilitator.held = held_counts.get(facilitator.pk, 0)
+    workload.sort(key=lambda f: (-f.open_cases, f.last_name))
+    first_moment = timezone.make_aware(timezone.datetime.combine(quarter_start, timezone.datetime.min.time()))
+
+    def outcomes():
+        rows = (OutcomeReport.objects.filter(case__service_id__in=services, signed_at__gte=first_moment)
+                .values_list("outcome").annotate(n=Count("id")).order_by("-n"))
+        return list(rows)
+
+    # The quarter's outcomes change slowly; the start page takes them from the cache for a few minutes.
+    key = f"dashboard:outcomes:{sorted(services)}:{quarter_start}"
+    seconds = settings.OPENDOOR_REPORT_CACHE_SECONDS
+    rows = cache.get_or_set(key, outcomes, seconds) if seconds else outcomes()
     labels = dict(OutcomeReport.Outcome.choices)
-    return {"workload": list(workload), "quarter_start": quarter_start,
-            "outcomes": [(labels[key], n) for key, n in outcomes]}
+    return {"workload": workload, "quarter_start": quarter_start,
+            "outcomes": [(labels[key], n) for key, n in rows]}
 
 
 def analyst_overview():

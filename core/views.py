@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -18,7 +20,9 @@ def home(request):
     if request.user.has_role(Role.COORDINATOR):
         context["overview"] = coordinator_overview(request.user)
     if request.user.has_role(Role.ANALYST):
-        region = analyst_overview()
+        seconds = settings.OPENDOOR_REPORT_CACHE_SECONDS
+        region = cache.get_or_set(f"dashboard:region:{timezone.localdate()}", analyst_overview, seconds) \
+            if seconds else analyst_overview()
         region["chart"] = charts.bars([(name, n) for name, n, _completed in region["territories"] if n])
         context["region"] = region
     return render(request, "core/home.html", context)
