@@ -97,6 +97,7 @@ def main():
     parser.add_argument("--label", default="local")
     parser.add_argument("--case", required=True, help="code of a case page to load")
     parser.add_argument("--certificate", required=True, help="a certificate number for /verify/")
+    parser.add_argument("--only", default="", help="comma-separated page numbers to run (0 is the trivial page)")
     args = parser.parse_args()
     pages = [
         ("trivial page (/healthz)", "/healthz", None),
@@ -107,6 +108,9 @@ def main():
         ("monitoring report", "/monitoring/", "koordinator"),
         ("verification page", "/verify/" + urllib.parse.quote(args.certificate), None),
     ]
+    if args.only:
+        chosen = {int(n) for n in args.only.split(",")} | {0}
+        pages = [page for i, page in enumerate(pages) if i in chosen]
     results = []
     for title, path, username in pages:
         result = {"page": title, "user": username, **hammer(args.base, path, username, args.users, args.seconds)}

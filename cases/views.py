@@ -3,7 +3,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
@@ -18,7 +17,7 @@ from audit.models import AuditEvent
 from lib.conflicts import ConflictError, conflict_rows
 from lib.errors import ActionError
 from lib.files import download
-from lib.views import run_action
+from lib.views import CappedPaginator, run_action
 
 from . import actions, documents
 from .access import can_manage, can_work, cases_visible_to, get_case_for_user
@@ -64,7 +63,7 @@ def _journal(request, counted=True):
 def case_list(request):
     """The case journal (журнал регистрации случаев) with filters, as the user may see it."""
     form, rows = _journal(request, counted=False)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(rows, 50).get_page(request.GET.get("page"))
     # Participants are counted for this page's fifty cases only, not for the whole filtered journal.
     count_participants(page.object_list)
     query = request.GET.copy()

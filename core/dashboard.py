@@ -69,10 +69,14 @@ def panels_for(user):
     unread = user.notifications.filter(read_at__isnull=True)
     if unread.exists():
         panels.insert(0, ("notifications", _("New notifications"), "notification", unread))
-    return [
-        {"key": key, "title": title, "kind": kind, "rows": list(qs[:20]), "count": qs.count()}
-        for key, title, kind, qs in panels
-    ]
+    return [panel(key, title, kind, qs) for key, title, kind, qs in panels]
+
+
+def panel(key, title, kind, queryset, shown=20):
+    """The first rows of a panel; the total is counted only when there are more than shown."""
+    rows = list(queryset[:shown + 1])
+    count = len(rows) if len(rows) <= shown else queryset.count()
+    return {"key": key, "title": title, "kind": kind, "rows": rows[:shown], "count": count}
 
 
 def coordinator_overview(user):

@@ -1,5 +1,7 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.utils.functional import cached_property
 
 from .errors import ActionError
 
@@ -17,3 +19,18 @@ def run_action(request, action, success, form=None):
         return None
     messages.success(request, success)
     return result if result is not None else True
+
+
+class CappedPaginator(Paginator):
+    """Counts at most `cap` rows: on a national journal an exact count of a broad filter costs more than the
+    whole page. Beyond the cap the page says «more than …» and asks to narrow the filters."""
+
+    cap = 1000
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def capped(self):
+        return self.count > self.cap

@@ -13,7 +13,7 @@ from cases import documents
 from cases.actions import decide_plan
 from cases.forms import PlanDecisionForm
 from lib.files import download
-from lib.views import run_action
+from lib.views import CappedPaginator, run_action
 
 from . import actions
 from .access import can_refer, get_referral_for_user, referrals_visible_to
@@ -29,8 +29,11 @@ def referral_list(request):
     status = request.GET.get("status", "")
     if status in Referral.Status.values:
         referrals = referrals.filter(status=status)
+    page = CappedPaginator(referrals, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "referrals/list.html", {
-        "referrals": referrals[:200],
+        "referrals": page.object_list, "page": page, "query": query.urlencode(),
         "statuses": Referral.Status.choices,
         "status": status,
         "can_refer": can_refer(request.user),

@@ -135,3 +135,17 @@ def test_documents_are_refused_to_roles_without_the_case(client, cast, reported)
         assert client.get(reverse("case_document", args=[reported.code, "report.pdf"])).status_code == 404
     client.force_login(cast.guardian)
     assert client.get(reverse("referral_report", args=[reported.referral.code, "pdf"])).status_code == 404
+
+
+def test_the_journal_counts_at_most_a_thousand(client, cast, make_case, monkeypatch):
+    from lib.views import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    for _ in range(3):
+        make_case(upto=S.REGISTERED)
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("cases")).content.decode()
+    assert "Больше 2 случаев: уточните отбор" in page
+    make_case(upto=S.SCREENING)
+    page = client.get(reverse("cases") + "?status=screening").content.decode()
+    assert "1 случай" in page
