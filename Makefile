@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 PHONY_EXTRA := lock audit
-.PHONY: bench serve smoke run test test-sqlite test-postgres lint check setup browser system-deps messages clean
+.PHONY: bench bench-load serve smoke run test test-sqlite test-postgres lint check setup browser system-deps messages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -69,7 +69,12 @@ bench: setup
 	  ($(BIN)/python manage.py seed_demo --if-empty > /dev/null) && \
 	  $(BIN)/python manage.py bench_monitoring --label sqlite-demo && \
 	  $(BIN)/python manage.py generate_load --cases $(BENCH_CASES) | tail -n 1 && \
-	  $(BIN)/python manage.py bench_monitoring --label sqlite-large'
+	  $(BIN)/python manage.py bench_monitoring --label sqlite-large && \
+	  $(BIN)/python manage.py bench_queries --label sqlite-large'
+
+# National scale on PostgreSQL: generate data once, count queries per page, load the production stack.
+bench-load: setup
+	sh bench/load.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
