@@ -32,7 +32,7 @@ run: setup
 	export OPENDOOR_REQUIRE_2FA=$${OPENDOOR_REQUIRE_2FA:-false}; \
 	$(BIN)/python manage.py run_worker > var/worker.log 2>&1 & trap "kill $$! 2>/dev/null" EXIT INT TERM; \
 	  $(BIN)/python manage.py demo_accounts; \
-	  OPENDOOR_DEBUG=$${OPENDOOR_DEBUG:-false} $(BIN)/python manage.py runserver --insecure 127.0.0.1:8000
+	  OPENDOOR_DEBUG=$${OPENDOOR_DEBUG:-false} $(BIN)/python manage.py runserver --nostatic 127.0.0.1:8000
 
 # The production stack on this machine: gunicorn + task worker on PostgreSQL (127.0.0.1) with a Redis cache.
 serve: $(STAMP) system-deps

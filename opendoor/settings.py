@@ -45,7 +45,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -112,8 +111,9 @@ OPENDOOR_ADDRESS_LIMIT = env_int("OPENDOOR_ADDRESS_LIMIT", 20)
 OPENDOOR_REQUIRE_2FA = env_bool("OPENDOOR_REQUIRE_2FA", True)
 OPENDOOR_BEHIND_PROXY = env_bool("OPENDOOR_BEHIND_PROXY", False)
 
+# Russian for everyone, whatever language the browser asks for (the catalogue's msgids are English).
 LANGUAGE_CODE = "ru"
-LANGUAGES = [("ru", "Русский"), ("en", "English")]
+LANGUAGES = [("ru", "Русский")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("OPENDOOR_TIME_ZONE", "Europe/Moscow")
 USE_I18N = True

@@ -99,3 +99,9 @@ def test_pages_speak_russian(client, cast, make_case):
     for english in ("Case", "Referral", "Save", "follow-up", "Outcome", "Participants"):
         assert f">{english}" not in page
     assert "Проверка выполнения договора" in page or "проверка выполнения договора" in page
+
+
+def test_the_interface_is_russian_even_for_an_english_browser(client, cast):
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Добрый день" in page and "Good day" not in page
