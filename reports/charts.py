@@ -11,12 +11,14 @@ def bars(rows, width=520, bar=18, gap=8, label_width=230):
     numbers = [n for _label, n in rows if isinstance(n, int)]
     top = max(numbers, default=0) or 1
     height = len(rows) * (bar + gap) + gap
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}">']
+    # width="100%" with a viewBox: the chart scales to its card and keeps its proportions.
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="100%" viewBox="0 0 {width} {height}">']
     for i, (label, n) in enumerate(rows):
         y = gap + i * (bar + gap)
         length = (width - label_width - 50) * (n / top if isinstance(n, int) else 0.02)
-        parts.append(f'<text x="0" y="{y + bar - 5}" font-size="11" fill="#1d2733">{escape(label[:38])}</text>')
+        short = label if len(label) <= 34 else label[:33] + "…"
+        parts.append(f'<text x="0" y="{y + bar - 5}" font-size="11" fill="#1d2733"><title>{escape(label)}</title>'
+                     f'{escape(short)}</text>')
         parts.append(f'<rect x="{label_width}" y="{y}" width="{max(length, 2):.1f}" height="{bar}" '
                      f'fill="{COLOURS[0]}"/>')
         parts.append(f'<text x="{label_width + max(length, 2) + 4:.1f}" y="{y + bar - 5}" font-size="11" '
@@ -32,8 +34,7 @@ def columns(series, previous=None, width=520, height=160):
     top = max(values, default=0) or 1
     count = max(len(series), 1)
     slot = (width - 20) / count
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height + 20}" '
-             f'viewBox="0 0 {width} {height + 20}">',
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="100%" viewBox="0 0 {width} {height + 20}">',
              f'<line x1="10" y1="{height}" x2="{width - 10}" y2="{height}" stroke="#8795a3"/>']
     every = -(-count // 12)  # at most twelve month labels
     for i, (month, n) in enumerate(series):
