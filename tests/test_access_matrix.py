@@ -105,8 +105,8 @@ TABLE = {
                       expect(ok={"coordinator"})),
     "case_attach": ("post", lambda w: reverse("case_attach", args=[w.case.code]),
                     expect(ok=SERVICE_CASE, ok_code=None)),
-    "case_attachment": ("get", lambda w: reverse("case_attachment", args=[w.case.code, "nosuchfile"]),
-                        expect(ok=SERVICE_CASE, ok_code=404)),
+    "case_attachment": ("get", lambda w: reverse("case_attachment", args=[w.case.code, w.attachment.code]),
+                        expect(ok=SERVICE_CASE)),
     "monitoring": ("get", lambda w: reverse("monitoring"), expect(ok={"coordinator", "analyst"}, default=403)),
     "monitoring_export": ("get", lambda w: reverse("monitoring_export", args=["json"]),
                           expect(ok={"coordinator", "analyst"}, default=403)),
@@ -135,7 +135,7 @@ TABLE = {
     "certificates_email": ("post", lambda w: reverse("certificates_email", args=[w.event.code]),
                            expect(ok={"organiser"}, default=403, ok_code=None)),
     "certificate_pdf": ("get", lambda w: reverse("certificate_pdf", args=[w.event.code, w.certificate.number]),
-                        expect(ok={"organiser"}, default=403, ok_code=404)),
+                        expect(ok={"organiser"}, default=403)),
     "certificate_revoke": ("post", lambda w: reverse("certificate_revoke", args=[w.event.code,
                                                                                   w.certificate.number]),
                            expect(ok={"organiser"}, default=403, ok_code=None)),
@@ -167,7 +167,19 @@ def world(cast, make_case, make_referral, make_event, settings, tmp_path):
         event_actions.mark_attendance(registration, session, actor=cast.organiser)
     event_actions.issue_certificates(event, actor=cast.organiser)
     registration.refresh_from_db()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.actions import attach_file
+    from events.models import Certificate
+
+    # Access is under test here, not rendering: a stand-in file where the batch would write the PDF.
+    registration.certificate.path.parent.mkdir(parents=True, exist_ok=True)
+    registration.certificate.path.write_bytes(b"%PDF-1.4\n%%EOF")
+    Certificate.objects.filter(pk=registration.certificate.pk).update(pdf_ready=True)
+    attachment = attach_file(case, actor=cast.facilitator, upload=SimpleUploadedFile("скан.pdf", b"%PDF-1.4\n%%EOF"),
+                             kind="consent")
     return SimpleNamespace(
+        attachment=attachment,
         event=event,
         registration=registration,
         certificate=registration.certificate,
