@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from audit.log import verify_chain
 from audit.models import AuditEvent
@@ -10,5 +11,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         broken = verify_chain()
         if broken is not None:
-            raise CommandError(f"Цепочка журнала аудита нарушена на записи {broken}.")
-        self.stdout.write(f"Журнал аудита цел: {AuditEvent.objects.count()} записей проверено.")
+            raise CommandError(_("The audit chain is broken at record %(id)s.") % {"id": broken})
+        self.stdout.write(_("The audit log is intact: %(n)s records checked.") % {"n": AuditEvent.objects.count()})

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.backup import backup
 
@@ -20,5 +21,5 @@ class Command(BaseCommand):
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"opendoor-{timezone.localtime():%Y%m%d-%H%M%S}.tar.gz"
         manifest = backup(Path(path))
-        self.stdout.write(f"Резервная копия записана: {path} ({sum(manifest['counts'].values())} записей, "
-                          f"{len(manifest['files'])} файлов).")
+        self.stdout.write(_("Backup written: %(path)s (%(records)s records, %(files)s files).") % {
+            "path": path, "records": sum(manifest["counts"].values()), "files": len(manifest["files"])})

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from core import retention
 
@@ -8,4 +9,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = retention.run()
-        self.stdout.write(f"Обезличено случаев: {count}.")
+        self.stdout.write(_("Cases depersonalised: %(n)s.") % {"n": count})

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from core.backup import RestoreError, restore
 
@@ -14,10 +15,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, yes=False, **options):
         if not yes:
-            raise CommandError("Восстановление заменит все текущие данные. Повторите команду с --yes.")
+            raise CommandError(_("Restoring replaces all current data. Repeat the command with --yes."))
         try:
             manifest = restore(Path(path))
         except RestoreError as error:
-            raise CommandError(f"Восстановление не сошлось с манифестом: {error}") from error
-        self.stdout.write(f"Восстановлено из {path}: {sum(manifest['counts'].values())} записей, "
-                          f"{len(manifest['files'])} файлов; проверка пройдена.")
+            raise CommandError(_("The restored data does not match the manifest: %(error)s") % {"error": error}) \
+                from error
+        self.stdout.write(_("Restored from %(path)s: %(records)s records, %(files)s files; the check passed.") % {
+            "path": path, "records": sum(manifest["counts"].values()), "files": len(manifest["files"])})

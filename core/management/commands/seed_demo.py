@@ -10,6 +10,7 @@ import random
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Agency, Membership, Role, Territory, User
 from cases import actions as case_actions
@@ -51,7 +52,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, if_empty=False, seed=2026, **options):
         if if_empty and User.objects.exists():
-            self.stdout.write("Демо-данные уже загружены; база сохранена как есть.")
+            self.stdout.write(_("The demo data is already loaded; the database is kept as it is."))
             return
         # Invented demo data: a seeded generator, not security.
         self.rng = random.Random(seed)  # nosec B311
@@ -64,8 +65,10 @@ class Command(BaseCommand):
             self.build_indicators()
             self.build_events()
         self.stdout.write(self.style.SUCCESS(
-            f"Демо-регион загружен: {Territory.objects.count()} территорий, {Agency.objects.count()} организаций, "
-            f"{count} случаев, {Referral.objects.count()} направлений."
+            _("Demo region loaded: %(territories)s territories, %(agencies)s agencies, %(cases)s cases, "
+              "%(referrals)s referrals.") % {
+                "territories": Territory.objects.count(), "agencies": Agency.objects.count(), "cases": count,
+                "referrals": Referral.objects.count()}
         ))
 
     # --- region -------------------------------------------------------------------------------

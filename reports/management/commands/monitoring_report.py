@@ -2,6 +2,7 @@ import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from accounts.models import Territory
 from reports import exports
@@ -21,13 +22,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, start, end, format, output, territory=None, protected=False, **options):
         if end < start:
-            raise CommandError("Конец периода раньше начала.")
-        label = "вся область"
+            raise CommandError(_("The end of the period cannot be before its start."))
+        label = _("the whole region")
         territory_id = None
         if territory:
             found = Territory.objects.filter(name=territory).first()
             if found is None:
-                raise CommandError(f"Нет такой территории: {territory}")
+                raise CommandError(_("No such territory: %(name)s") % {"name": territory})
             territory_id, label = found.pk, found.name
         scope = Scope(start, end, territory_id)
         report, previous = compute(scope), compute(scope.previous())
@@ -36,4 +37,4 @@ class Command(BaseCommand):
         content = {"xlsx": lambda: exports.as_xlsx(report, label), "json": lambda: exports.as_json(report, label),
                    "pdf": lambda: exports.as_pdf(report, previous, label)}[format]()
         Path(output).write_bytes(content)
-        self.stdout.write(f"Отчёт записан: {output}")
+        self.stdout.write(_("Report written: %(path)s") % {"path": output})
