@@ -132,6 +132,7 @@ if _CACHE_URL and env_bool("OPENDOOR_CACHED_SESSIONS", True):
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing (before collectstatic)
 # Hashed file names with gzip/brotli copies: browsers cache static files for a year, whitenoise serves them.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
