@@ -60,6 +60,11 @@ class Agency(models.Model):
     def is_service(self):
         return self.kind == self.Kind.RECONCILIATION_SERVICE
 
+    @classmethod
+    def main_service(cls):
+        """The reconciliation service that receives referrals and issues documents (the first one)."""
+        return cls.objects.filter(kind=cls.Kind.RECONCILIATION_SERVICE).order_by("pk").first()
+
 
 class Role(models.TextChoices):
     REFERRER = "referrer", _("referrer")

@@ -10,10 +10,14 @@ def can_organise(user):
     return user.is_authenticated and user.has_role(Role.ORGANISER)
 
 
-def get_event_for_organiser(user, code):
+def require_organiser(user):
     """Organisers of the service manage its events; everyone else is refused."""
     if not can_organise(user):
         raise PermissionDenied
+
+
+def get_event_for_organiser(user, code):
+    require_organiser(user)
     event = Event.objects.filter(code=code).first()
     if event is None:
         raise Http404

@@ -13,7 +13,7 @@ def render_certificates(batch_id):
     from .models import Certificate, CertificateBatch
 
     batch = CertificateBatch.objects.get(pk=batch_id)
-    service = Agency.objects.filter(kind=Agency.Kind.RECONCILIATION_SERVICE).first()
+    service = Agency.main_service()
     pending = (Certificate.objects.filter(registration__event_id=batch.event_id, pdf_ready=False)
                .select_related("registration__event", "registration__agency"))
     fonts = font_configuration()

@@ -20,7 +20,7 @@ from lib.files import download
 from lib.views import run_action
 
 from . import actions, exports
-from .access import can_organise, get_event_for_organiser
+from .access import get_event_for_organiser, require_organiser
 from .forms import EventForm, ImportForm, RegistrationForm, RevokeForm, SessionForm
 from .models import Certificate, Event, EventSession, Registration
 
@@ -79,17 +79,10 @@ def verify(request, number):
 
 # --- organiser --------------------------------------------------------------------------------------------
 
-def _organiser(request):
-    if not can_organise(request.user):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def manage_list(request):
-    _organiser(request)
+    require_organiser(request.user)
     form = EventForm(request.POST or None, initial={"capacity": 30, "min_sessions": 1})
     if request.method == "POST" and form.is_valid():
         event = form.save(commit=False)
@@ -173,7 +166,7 @@ def session_attendance(request, code, session_id):
 @require_http_methods(["GET", "POST"])
 def checkin(request, registration_code):
     """Opened by the organiser's phone from the QR code in the participant's confirmation."""
-    _organiser(request)
+    require_organiser(request.user)
     registration = get_object_or_404(Registration.objects.select_related("event"), code=registration_code)
     sessions = registration.event.sessions.all()
     if request.method == "POST":

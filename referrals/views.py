@@ -54,7 +54,7 @@ def referral_new(request):
         referral = run_action(
             request,
             lambda: actions.create_referral(
-                actor=request.user, agency=agencies[0], service=_service(), fields=form.cleaned_data,
+                actor=request.user, agency=agencies[0], service=Agency.main_service(), fields=form.cleaned_data,
                 persons=rows, submit=submit,
             ),
             _("The referral has been sent to the service.") if submit else _("The draft has been saved."),
@@ -63,10 +63,6 @@ def referral_new(request):
         if referral:
             return redirect("referral", code=referral.code)
     return render(request, "referrals/new.html", {"form": form, "persons": persons, "agency": agencies[0]})
-
-
-def _service():
-    return Agency.objects.filter(kind=Agency.Kind.RECONCILIATION_SERVICE).order_by("pk").first()
 
 
 @login_required

@@ -96,7 +96,7 @@ def build(request):
 
 def report_context(report, previous, label):
     return {
-        "service": Agency.objects.filter(kind=Agency.Kind.RECONCILIATION_SERVICE).first(),
+        "service": Agency.main_service(),
         "report": report, "previous": previous, "scope_label": label,
         "figures": [(LABELS[k], report[k], previous[k]) for k in LABELS],
         "breakdowns": [(BREAKDOWN_LABELS[k], report[k], charts.bars(report[k])) for k in BREAKDOWN_LABELS

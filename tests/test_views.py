@@ -86,11 +86,16 @@ def test_coordinator_accepts_and_assigns(client, cast, make_referral):
 
 
 def test_assigning_three_facilitators_is_refused(client, cast, make_case):
+    from accounts.models import Membership, Role, User
+
+    third = User.objects.create_user("facilitator3", last_name="Third")
+    Membership.objects.create(user=third, agency=cast.service, role=Role.FACILITATOR)
     case = make_case(upto=S.REGISTERED)
     client.force_login(cast.coordinator)
     response = client.post(reverse("case_assign", args=[case.code]),
-                           {"facilitators": [cast.facilitator.pk, cast.facilitator2.pk, cast.facilitator.pk + 99]})
+                           {"facilitators": [cast.facilitator.pk, cast.facilitator2.pk, third.pk]})
     assert response.status_code == 200
+    assert "У программы один или два ведущих." in response.content.decode()
     assert case.facilitators.count() == 0
 
 

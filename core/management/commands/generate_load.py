@@ -41,7 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=7)
 
     def handle(self, *args, cases, persons, seed, **options):
-        service = Agency.objects.filter(kind=Agency.Kind.RECONCILIATION_SERVICE).first()
+        service = Agency.main_service()
         agencies = list(Agency.objects.exclude(kind__in=[Agency.Kind.RECONCILIATION_SERVICE,
                                                          Agency.Kind.DEPARTMENT]))
         facilitators = list(User.objects.filter(memberships__role=Role.FACILITATOR))

@@ -36,7 +36,7 @@ class Command(BaseCommand):
         from weasyprint import HTML
 
         organiser = User.objects.filter(memberships__role=Role.ORGANISER).first()
-        service = Agency.objects.filter(kind=Agency.Kind.RECONCILIATION_SERVICE).first()
+        service = Agency.main_service()
         result = {}
         with tempfile.TemporaryDirectory() as folder, override_settings(OPENDOOR_FILES_DIR=folder):
             try:
