@@ -15,6 +15,8 @@ def navigation(request):
         items.append((reverse("referrals"), _("Referrals")))
     if roles & {Role.COORDINATOR, Role.FACILITATOR}:
         items.append((reverse("cases"), _("Case journal")))
+    if Role.COORDINATOR in roles:
+        items.append((reverse("registry"), _("Persons")))
     if roles & {Role.REFERRER, Role.COORDINATOR, Role.FACILITATOR}:
         items.append((reverse("safety_notices"), _("Safety notices")))
     if roles & {Role.COORDINATOR, Role.ANALYST}:

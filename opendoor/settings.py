@@ -188,6 +188,8 @@ OPENDOOR_REPORT_CACHE_SECONDS = env_int("OPENDOOR_REPORT_CACHE_SECONDS", 300)
 
 # Certificate verification requests per address and minute (no enumeration of certificates).
 OPENDOOR_VERIFY_PER_MINUTE = env_int("OPENDOOR_VERIFY_PER_MINUTE", 20)
+# Registry look-ups per user and minute (search before create while typing a referral).
+OPENDOOR_MATCH_PER_MINUTE = env_int("OPENDOOR_MATCH_PER_MINUTE", 60)
 
 # Closed cases are depersonalised this many years after closing (152-ФЗ: no longer than needed).
 OPENDOOR_RETENTION_YEARS = env_int("OPENDOOR_RETENTION_YEARS", 5)

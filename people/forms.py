@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from lib.forms import DateInput, not_in_future
 
@@ -16,3 +17,13 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["birth_date"].validators.append(not_in_future)
+
+
+class SearchForm(forms.Form):
+    """A registry search: sent by POST, so no name ends up in a URL or a server log."""
+
+    surname = forms.CharField(label=_("Surname"), max_length=100)
+    name = forms.CharField(label=_("First name or initial"), max_length=100)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Person.Sex.choices], required=False)

@@ -25,6 +25,8 @@ class Person(models.Model):
     # Raised on every correction, so a stale edit form is refused instead of overwriting (no lost updates).
     version = models.PositiveIntegerField(default=1)
     depersonalised_at = models.DateTimeField(null=True, blank=True)
+    # Set when this record was merged into another one (the duplicate queue); every reference moved there.
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     EDITABLE = ["surname", "name", "patronymic", "birth_date", "sex", "phone", "address"]
 
@@ -34,6 +36,12 @@ class Person(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from .registry import refresh_keys
+
+        refresh_keys([self])
 
     @property
     def full_name(self):
@@ -52,3 +60,52 @@ class Person(models.Model):
     def is_minor(self):
         age = self.age_on()
         return age is not None and age < 18
+
+
+class PersonKey(models.Model):
+    """A blocking key of a person (people.matching.blocking_keys): the registry look-up reads only these."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="match_keys")
+    key = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [models.Index(fields=["key"], name="person_key_idx")]
+
+
+class DuplicateCandidate(models.Model):
+    """A pair `find_duplicates` judged likely to be one person, waiting for the coordinator's decision."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for review")
+        MERGED = "merged", _("merged")
+        DISTINCT = "distinct", _("different persons")
+
+    first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    reasons = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    found_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        constraints = [models.UniqueConstraint(fields=["first", "second"], name="duplicate_pair_unique")]
+
+
+class PersonMerge(models.Model):
+    """One merge: which references moved from the merged record to the kept one, so it can be undone."""
+
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    moved = models.JSONField(default=dict)  # {"referral_roles": [ids], "participations": [ids]}
+    merged_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at"]

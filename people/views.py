@@ -1,19 +1,33 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from audit import log
+from audit.models import AuditEvent
 from cases.documents import render_pdf
 from lib.conflicts import ConflictError, conflict_rows
 from lib.files import download
+from lib.views import CappedPaginator, run_action
 
-from . import actions
-from .access import get_person_for_user
-from .forms import PersonForm
-from .models import Person
+from . import actions, registry
+from .access import (
+    can_search_registry,
+    get_candidate_for_user,
+    get_merge_for_user,
+    get_person_for_user,
+    persons_visible_to,
+    require_registry,
+    sees_candidates,
+)
+from .forms import PersonForm, SearchForm
+from .models import DuplicateCandidate, Person, PersonMerge
 
 
 def everything_about(person):
@@ -46,7 +60,9 @@ def person_detail(request, code):
         else:
             messages.success(request, _("The record has been corrected."))
             return redirect("person", code=person.code)
-    return render(request, "people/detail.html", {**everything_about(person), "form": form, "conflict": conflict})
+    merges = PersonMerge.objects.filter(kept=person).select_related("merged", "merged_by", "undone_by")
+    return render(request, "people/detail.html", {**everything_about(person), "form": form, "conflict": conflict,
+                                                  "merges": merges})
 
 
 @login_required
@@ -54,3 +70,121 @@ def person_export(request, code):
     person = get_person_for_user(request.user, code)
     actions.record_export(request.user, person)
     return download(render_pdf("people/export.html", everything_about(person)), f"subject-{person.code}.pdf")
+
+
+def _rate_limited(user):
+    key = f"person-match:{user.pk}:{timezone.now():%Y%m%d%H%M}"
+    hits = cache.get_or_set(key, 0, 70)
+    cache.incr(key)
+    return hits >= settings.OPENDOOR_MATCH_PER_MINUTE
+
+
+@login_required
+@require_POST
+def person_match(request):
+    """Search before create, asked as the user types a person into a referral (POST: names stay out of URLs).
+
+    A referrer learns only whether the service already knows such a person; a coordinator gets the candidates
+    visible to them with the reasons.
+    """
+    if not can_search_registry(request.user):
+        raise PermissionDenied
+    if _rate_limited(request.user):
+        return JsonResponse({"error": _("Too many look-ups in a minute. Wait a little and go on typing.")},
+                            status=429)
+    form = SearchForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"known": False, "candidates": []})
+    found = registry.lookup(form.cleaned_data)
+    likely = [item for item in found if item[1] >= registry.matching.THRESHOLD]
+    log.record(request.user, "person.lookup", request.user, kind=AuditEvent.Kind.READ, fields=[f"found:{len(found)}"])
+    answer = {"known": bool(likely)}
+    if likely:
+        answer["message"] = _("A person with these details is already known to the service. "
+                              "The coordinator will check and link the records; go on filling in the referral.")
+        answer["reasons"] = registry.describe(likely[0][2])
+    if sees_candidates(request.user):
+        visible = set(persons_visible_to(request.user).filter(pk__in=[p.pk for p, _, _ in found])
+                      .values_list("pk", flat=True))
+        answer["candidates"] = [
+            {"code": p.code, "name": p.full_name, "birth_date": p.birth_date and p.birth_date.strftime("%d.%m.%Y"),
+             "score": round(score, 2), "reasons": registry.describe(reasons)}
+            for p, score, reasons in found if p.pk in visible
+        ]
+    return JsonResponse(answer)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registry_view(request):
+    """The coordinator's registry: recent persons, and a search that knows Russian names (by POST)."""
+    require_registry(request.user)
+    form = SearchForm(request.POST or None)
+    results = None
+    if request.method == "POST" and form.is_valid():
+        visible = persons_visible_to(request.user)
+        found = registry.lookup(form.cleaned_data, limit=20)
+        allowed = set(visible.filter(pk__in=[p.pk for p, _, _ in found]).values_list("pk", flat=True))
+        results = [(p, round(score * 100), registry.describe(reasons)) for p, score, reasons in found
+                   if p.pk in allowed]
+        log.record(request.user, "person.lookup", request.user, kind=AuditEvent.Kind.READ,
+                   fields=[f"found:{len(results)}"])
+    recent = persons_visible_to(request.user).filter(merged_into__isnull=True).order_by("-pk")
+    page = CappedPaginator(recent, 30).get_page(request.GET.get("page"))
+    pending = DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.PENDING).count()
+    return render(request, "people/registry.html", {"form": form, "results": results, "page": page,
+                                                    "pending": pending})
+
+
+@login_required
+def duplicates(request):
+    require_registry(request.user)
+    visible = persons_visible_to(request.user)
+    pending = (DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.PENDING, first__in=visible,
+                                                 second__in=visible).select_related("first", "second"))
+    page = CappedPaginator(pending, 20).get_page(request.GET.get("page"))
+    pairs = [(c, registry.describe(c.reasons)) for c in page.object_list]
+    merges = PersonMerge.objects.filter(kept__in=visible).select_related("kept", "merged", "merged_by")[:20]
+    return render(request, "people/duplicates.html", {"pairs": pairs, "page": page, "merges": merges})
+
+
+@login_required
+@require_POST
+def duplicate_decide(request, pk):
+    candidate = get_candidate_for_user(request.user, pk)
+    decision = request.POST.get("decision")
+    if decision == "distinct":
+        run_action(request, lambda: registry.mark_distinct(candidate, actor=request.user),
+                   _("Marked as different persons."))
+    elif decision in ("keep_first", "keep_second"):
+        kept, merged = ((candidate.first, candidate.second) if decision == "keep_first"
+                        else (candidate.second, candidate.first))
+        run_action(request, lambda: registry.merge(kept, merged, actor=request.user),
+                   _("The records have been merged. The merge can be undone below."))
+    else:
+        messages.error(request, _("Choose what to do with the pair."))
+    return redirect("duplicates")
+
+
+@login_required
+@require_POST
+def merge_undo(request, pk):
+    record = get_merge_for_user(request.user, pk)
+    run_action(request, lambda: registry.undo_merge(record, actor=request.user), _("The merge has been undone."))
+    if request.POST.get("next") == "person":
+        return redirect("person", code=record.kept.code)
+    return redirect("duplicates")
+
+
+@login_required
+@require_POST
+def person_link(request, code):
+    """The coordinator links a person named in a referral to the registry record it duplicates."""
+    person = get_person_for_user(request.user, code)
+    into = get_person_for_user(request.user, request.POST.get("into", ""))
+    done = run_action(request, lambda: registry.merge(into, person, actor=request.user),
+                      _("The person has been linked to the existing record."))
+    referral = request.POST.get("referral", "")
+    if referral:
+        return redirect("referral", code=referral)
+    return redirect("person", code=(into if done else person).code)

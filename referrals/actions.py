@@ -12,6 +12,8 @@ from accounts.models import Agency
 from audit import log
 from lib.errors import ActionError
 from lib.state import check_transition
+from people import registry
+from people.matching import THRESHOLD
 from people.models import Person
 
 from .models import Referral, ReferralPerson
@@ -32,7 +34,9 @@ def create_referral(*, actor, agency, service, fields, persons, submit):
     referral = Referral.objects.create(agency=agency, author=actor, service=service, **fields)
     for person_fields, role in persons:
         person = Person.objects.create(**person_fields)
-        ReferralPerson.objects.create(referral=referral, person=person, role=role)
+        # Search before create: a likely earlier record is flagged for the coordinator, who links it.
+        known = any(found[1] >= THRESHOLD for found in registry.lookup(person_fields, exclude=[person.pk]))
+        ReferralPerson.objects.create(referral=referral, person=person, role=role, possibly_known=known)
     log.record(actor, "referral.create", referral, fields=[*fields, "persons"])
     if submit:
         submit_referral(referral, actor=actor)

@@ -106,6 +106,8 @@ class ReferralPerson(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="persons")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referral_roles")
     role = models.CharField(_("role in the situation"), max_length=16, choices=Role.choices)
+    # The registry look-up found a likely earlier record when the referral was written: the coordinator checks it.
+    possibly_known = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["id"]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +15,9 @@ from cases.actions import decide_plan
 from cases.forms import PlanDecisionForm
 from lib.files import download
 from lib.views import CappedPaginator, run_action
+from people import registry
+from people.access import persons_visible_to
+from people.models import Person
 
 from . import actions
 from .access import can_refer, get_referral_for_user, referrals_visible_to
@@ -72,13 +76,17 @@ def referral_detail(request, code):
     report = case.report if case and case.report_signed else None
     is_coordinator = referral.service_id in request.user.agency_ids(Role.COORDINATOR)
     agreement, agreement_withheld = shared_agreement(case, report)
+    persons = list(referral.persons.select_related("person"))
+    if is_coordinator:
+        for rp in persons:
+            rp.matches = registry_matches(request.user, rp.person)
     return render(request, "referrals/detail.html", {
         "agreement": agreement,
         "agreement_items": agreement.items.all() if agreement else [],
         "agreement_withheld": agreement_withheld,
         "plan_form": PlanDecisionForm(),
         "referral": referral,
-        "persons": referral.persons.select_related("person"),
+        "persons": persons,
         "case": case,
         "facilitators": case.facilitators.all() if case else [],
         "report": report,
@@ -89,6 +97,13 @@ def referral_detail(request, code):
 
 
 @login_required
+def registry_matches(user, person):
+    """Earlier registry records this person may duplicate, as far as the coordinator may see them."""
+    found = registry.lookup(model_to_dict(person, fields=Person.EDITABLE), exclude=[person.pk])
+    visible = set(persons_visible_to(user).filter(pk__in=[p.pk for p, _, _ in found]).values_list("pk", flat=True))
+    return [(p, round(score * 100), registry.describe(reasons)) for p, score, reasons in found if p.pk in visible]
+
+
 def referral_report(request, code, extension):
     """The signed outcome report for the referring agency, as PDF or as a DOCX letter."""
     referral = get_referral_for_user(request.user, code)

@@ -1,0 +1,94 @@
+"""Matching a whole set of records: blocking keys bring likely pairs together, then every pair is scored."""
+
+from collections import defaultdict
+
+from . import text
+from .records import Parsed
+from .score import Frequencies, compare
+
+THRESHOLD = 0.5
+MAX_BLOCK = 300  # a key shared by more records than this says too little to compare them all
+
+
+def _date_key(record: Parsed):
+    day = record.birth_date
+    if not day:
+        return None
+    low, high = sorted((day.day, day.month))
+    return f"{day.year}-{low}-{high}"  # swapped day and month give the same key
+
+
+def main_surname_key(record: Parsed):
+    return min(record.surname_keys, key=lambda k: (len(k), k)) if record.surname_keys else ""
+
+
+def _token(word: str, record: Parsed, is_name: bool):
+    """The same token for a word in the surname field or in the first-name field (swapped fields meet)."""
+    groups = text.name_groups(word) if word else frozenset()
+    if groups:
+        names = sorted(full for full, sex in groups if not record.sex or sex == record.sex) or sorted(
+            full for full, _ in groups)
+        return text.fold(names[0])
+    if is_name and not word:
+        return record.initial
+    keys = text.surname_keys(word)
+    return min(keys, key=lambda k: (len(k), k)) if keys else ""
+
+
+def blocking_keys(record: Parsed):
+    """Keys under which a duplicate with any one kind of noise still meets this record.
+
+    - date of birth (day and month in either order) with the surname, or the first name, or the patronymic:
+      catches typos in any one of the names, a changed surname and swapped surname and first name;
+    - surname, first name and patronymic: catches any error in the date of birth or a missing date;
+    - surname, first name and year: catches a missing or misspelt patronymic with a one-digit date error;
+    - first name, patronymic and year: catches a misspelt or changed surname with a date error.
+    """
+    keys = set()
+    date = _date_key(record)
+    surname = main_surname_key(record)
+    name = record.name_key()
+    if date:
+        for token in (surname, name, record.patronymic, record.name_folded):
+            if token:
+                keys.add(f"d:{date}:{token}")
+    if surname and name:
+        # The same key when surname and first name are swapped.
+        pair = ":".join(sorted((_token(record.surname, record, False), _token(record.name, record, True))))
+        keys.add(f"n:{pair}:{record.patronymic or record.patronymic_initial}")
+        if record.birth_date:
+            keys.add(f"y:{pair}:{record.birth_date.year}")
+        else:
+            keys.add(f"s:{pair}")
+    if surname and record.initial and record.birth_date:
+        keys.add(f"i:{surname}:{text.fold(record.initial)}:{record.birth_date.year}")  # Ivanov A. with a date error
+    if name and record.patronymic and record.birth_date:
+        keys.add(f"p:{name}:{record.patronymic}:{record.birth_date.year}")  # a typo in the surname and the date
+    return keys
+
+
+def candidate_pairs(records):
+    blocks = defaultdict(list)
+    for index, record in enumerate(records):
+        for key in blocking_keys(record):
+            blocks[key].append(index)
+    pairs = set()
+    for members in blocks.values():
+        if len(members) < 2 or len(members) > MAX_BLOCK:
+            continue
+        for i, first in enumerate(members):
+            for second in members[i + 1:]:
+                pairs.add((first, second))
+    return pairs
+
+
+def match(records, threshold=THRESHOLD, reasons=False):
+    """Yield (ident1, ident2, probability[, reasons]) for every pair judged to be the same person."""
+    records = list(records)
+    frequencies = Frequencies.of(records)
+    population = len(records)
+    for i, j in candidate_pairs(records):
+        probability, why = compare(records[i], records[j], frequencies, population)
+        if probability >= threshold:
+            yield (records[i].ident, records[j].ident, probability, why) if reasons else (
+                records[i].ident, records[j].ident, probability)

@@ -1,0 +1,113 @@
+"""A person's identifying details, parsed once into the forms the comparison needs."""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from . import text
+
+
+@dataclass(frozen=True)
+class Parsed:
+    ident: object
+    surname: str  # cleaned, as typed (Cyrillic)
+    surname_keys: frozenset
+    name: str
+    name_folded: str
+    name_groups: frozenset  # {(full name, sex)}
+    initial: str  # the first letter of the first name when only an initial was given, else ""
+    patronymic: str  # folded nominative
+    patronymic_initial: str
+    birth_date: datetime.date | None
+    sex: str  # given, or inferred from the patronymic and the first name
+    sex_given: bool = False
+    swapped: bool = False  # surname and first name were typed in each other's place
+    tokens: tuple = field(default=())
+
+    @property
+    def canonical_names(self):
+        """Full names this first name may stand for, narrowed by sex when it is known."""
+        names = {full for full, sex in self.name_groups if not self.sex or sex == self.sex}
+        return names or {full for full, _ in self.name_groups}
+
+    def name_key(self):
+        """One blocking key for the first name: its first full name, or the folded spelling when unknown."""
+        names = sorted(self.canonical_names)
+        if names:
+            return text.fold(names[0])
+        return self.name_folded or self.initial
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d.%m.%y")
+
+
+def parse_date(value) -> datetime.date | None:
+    if isinstance(value, datetime.date):
+        return value
+    value = (value or "").strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _initial(raw: str) -> str:
+    """«А.» or «A» → а (a single letter, with or without a dot)."""
+    raw = raw.strip()
+    if re.fullmatch(r"[^\W\d_]\.?", raw):
+        return text.clean(raw)[:1]
+    return ""
+
+
+def parse(ident, surname="", name="", patronymic="", birth_date=None, sex="") -> Parsed:
+    # «Ivanov A.P.» typed into the surname field alone: split it.
+    if surname and not name and (" " in surname.strip() or "." in surname):
+        parts = re.split(r"[\s.]+", surname.strip())
+        parts = [p for p in parts if p]
+        surname, rest = parts[0], parts[1:]
+        name = rest[0] if rest else ""
+        patronymic = rest[1] if len(rest) > 1 else patronymic
+    swapped = _looks_swapped(surname, name)
+    if swapped:
+        surname, name = name, surname
+    name_initial = _initial(name)
+    patronymic_initial = _initial(patronymic)
+    surname_clean = text.clean(surname)
+    name_clean = "" if name_initial else text.clean(name)
+    patronymic_clean = "" if patronymic_initial else text.clean(patronymic)
+    patronymic_key, patronymic_sex = text.patronymic_info(patronymic_clean)
+    groups = text.name_groups(name_clean) if name_clean else frozenset()
+    given_sex = (sex or "").strip().lower()[:1]
+    given_sex = {"м": "m", "ж": "f"}.get(given_sex, given_sex)
+    if given_sex not in ("m", "f"):
+        given_sex = ""
+    inferred = given_sex or patronymic_sex or (text.name_sex(name_clean) if name_clean else "")
+    return Parsed(
+        ident=ident,
+        surname=surname_clean,
+        surname_keys=text.surname_keys(surname_clean) | (
+            text.surname_keys(text.clean(surname, x="х")) if "x" in surname.lower() else frozenset()),
+        name=name_clean,
+        name_folded=text.fold(name_clean),
+        name_groups=groups,
+        initial=name_initial or name_clean[:1],
+        patronymic=patronymic_key,
+        patronymic_initial=patronymic_initial or patronymic_key[:1],
+        birth_date=parse_date(birth_date),
+        sex=inferred,
+        sex_given=bool(given_sex),
+        swapped=swapped,
+    )
+
+
+def _looks_swapped(surname, name):
+    """«Александр Иванов» typed as surname «Александр», name «Иванов»: a known first name in the surname field
+    and, in the first-name field, a word that is no first name but reads as a surname."""
+    surname_clean, name_clean = text.clean(surname), text.clean(name)
+    if not surname_clean or len(name_clean) < 2 or _initial(name):
+        return False
+    if not text.name_groups(surname_clean) or text.is_first_name(name_clean):
+        return False
+    return text.looks_like_surname(name_clean)

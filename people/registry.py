@@ -1,0 +1,172 @@
+"""The person registry: match keys, the search before create, merging duplicates and undoing a merge."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit import log
+from lib.errors import ActionError
+
+from . import matching
+from .models import DuplicateCandidate, Person, PersonKey, PersonMerge
+
+LOOKUP_CANDIDATES = 200  # key hits read per look-up, whatever the registry's size
+SHOW_FROM = 0.35  # a look-up shows candidates from this probability; the batch threshold is matching.THRESHOLD
+
+REASONS = {
+    "same_surname": gettext_lazy("same surname"),
+    "surname_other_form": gettext_lazy("the surname in another grammatical case or gender form"),
+    "surname_typo": gettext_lazy("the surname differs by a typing error"),
+    "surname_differs": gettext_lazy("a different surname (it may have been changed)"),
+    "same_name": gettext_lazy("same first name"),
+    "short_name": gettext_lazy("a short form of the same first name"),
+    "name_typo": gettext_lazy("the first name differs by a typing error"),
+    "initial": gettext_lazy("the initial matches the first name"),
+    "name_differs": gettext_lazy("a different first name"),
+    "same_patronymic": gettext_lazy("same patronymic"),
+    "patronymic_typo": gettext_lazy("the patronymic differs by a typing error"),
+    "patronymic_initial": gettext_lazy("the initial matches the patronymic"),
+    "patronymic_differs": gettext_lazy("a different patronymic"),
+    "same_birth_date": gettext_lazy("same date of birth"),
+    "birth_date_swapped": gettext_lazy("date of birth with day and month swapped"),
+    "birth_date_one_digit": gettext_lazy("date of birth differs in one digit"),
+    "birth_date_transposed": gettext_lazy("date of birth with two digits swapped"),
+    "birth_date_differs": gettext_lazy("a different date of birth"),
+    "sex_differs": gettext_lazy("a different sex"),
+    "swapped_fields": gettext_lazy("surname and first name written in each other's place"),
+}
+
+
+def describe(reasons):
+    return [str(REASONS[r]) for r in reasons if r in REASONS]
+
+
+def parsed(person: Person):
+    return matching.parse(person.pk, person.surname, person.name, person.patronymic, person.birth_date, person.sex)
+
+
+def keys_for(person: Person):
+    if person.depersonalised_at or person.merged_into_id:
+        return set()
+    return matching.blocking_keys(parsed(person))
+
+
+def refresh_keys(persons):
+    """Rewrite the match keys of these persons (after a save or a bulk insert)."""
+    persons = list(persons)
+    PersonKey.objects.filter(person__in=[p.pk for p in persons]).delete()
+    PersonKey.objects.bulk_create(
+        [PersonKey(person_id=p.pk, key=key) for p in persons for key in keys_for(p)], batch_size=5000
+    )
+
+
+def lookup(fields, *, exclude=(), limit=5):
+    """Registry persons likely to be the one described by fields (surname, name, patronymic, birth_date, sex).
+
+    Returns [(person, probability, reasons)], best first. Reads at most LOOKUP_CANDIDATES key rows, so a look-up
+    costs the same at a thousand and at a million persons. Access is for the caller to decide.
+    """
+    query = matching.parse(None, fields.get("surname", ""), fields.get("name", ""), fields.get("patronymic", ""),
+                           fields.get("birth_date"), fields.get("sex", ""))
+    if not query.surname or not (query.name or query.initial):
+        return []
+    keys = matching.blocking_keys(query)
+    ids = set(PersonKey.objects.filter(key__in=keys).exclude(person__in=exclude)
+              .values_list("person_id", flat=True)[:LOOKUP_CANDIDATES])
+    found = []
+    for person in Person.objects.filter(pk__in=ids):
+        probability, reasons = matching.compare(query, parsed(person))
+        if probability >= SHOW_FROM:
+            found.append((person, probability, reasons))
+    found.sort(key=lambda item: -item[1])
+    return found[:limit]
+
+
+# --- merging ------------------------------------------------------------------------------------------------
+
+def _references(person):
+    from cases.models import Participant
+    from referrals.models import ReferralPerson
+
+    return {"referral_roles": ReferralPerson.objects.filter(person=person),
+            "participations": Participant.objects.filter(person=person)}
+
+
+def _clashes(kept, merged):
+    from cases.models import Participant
+    from referrals.models import ReferralPerson
+
+    return (ReferralPerson.objects.filter(person=kept, referral__persons__person=merged).exists()
+            or Participant.objects.filter(person=kept, case__participants__person=merged).exists())
+
+
+@transaction.atomic
+def merge(kept: Person, merged: Person, *, actor):
+    """Move every reference from merged to kept; merged stays, marked, so the merge can be undone."""
+    if kept.pk == merged.pk:
+        raise ActionError(_("A record cannot be merged with itself."))
+    kept, merged = (Person.objects.select_for_update().get(pk=p.pk) for p in (kept, merged))
+    if kept.merged_into_id or merged.merged_into_id:
+        raise ActionError(_("One of the records has already been merged into another."))
+    if _clashes(kept, merged):
+        raise ActionError(_("Both records are named in the same referral or case: correct that first."))
+    moved = {}
+    for name, queryset in _references(merged).items():
+        moved[name] = list(queryset.values_list("pk", flat=True))
+        queryset.update(person=kept)
+    merged.merged_into = kept
+    merged.version += 1
+    merged.save()
+    record = PersonMerge.objects.create(kept=kept, merged=merged, moved=moved, merged_by=actor)
+    DuplicateCandidate.objects.filter(first__in=[kept, merged], second__in=[kept, merged]).update(
+        status=DuplicateCandidate.Status.MERGED, decided_by=actor, decided_at=timezone.now())
+    log.record(actor, "person.merge", kept, fields=["referral_roles", "participations"])
+    log.record(actor, "person.merged_into", merged, fields=["merged_into"])
+    return record
+
+
+@transaction.atomic
+def undo_merge(record: PersonMerge, *, actor):
+    from cases.models import Participant
+    from referrals.models import ReferralPerson
+
+    record = PersonMerge.objects.select_for_update().get(pk=record.pk)
+    if record.undone_at:
+        raise ActionError(_("This merge has already been undone."))
+    ReferralPerson.objects.filter(pk__in=record.moved.get("referral_roles", [])).update(person=record.merged)
+    Participant.objects.filter(pk__in=record.moved.get("participations", [])).update(person=record.merged)
+    merged = record.merged
+    merged.merged_into = None
+    merged.version += 1
+    merged.save()
+    record.undone_by, record.undone_at = actor, timezone.now()
+    record.save()
+    DuplicateCandidate.objects.filter(first__in=[record.kept, merged], second__in=[record.kept, merged]).update(
+        status=DuplicateCandidate.Status.PENDING, decided_by=None, decided_at=None)
+    log.record(actor, "person.unmerge", merged, fields=["merged_into", "referral_roles", "participations"])
+
+
+@transaction.atomic
+def mark_distinct(candidate: DuplicateCandidate, *, actor):
+    candidate.status = DuplicateCandidate.Status.DISTINCT
+    candidate.decided_by, candidate.decided_at = actor, timezone.now()
+    candidate.save()
+    log.record(actor, "person.distinct", candidate.first, fields=["duplicate"])
+
+
+def find_duplicates(*, threshold=matching.THRESHOLD):
+    """Scan the registry and store new candidate pairs. Returns (pairs found, of them new)."""
+    persons = (Person.objects.filter(merged_into__isnull=True, depersonalised_at__isnull=True)
+               .values_list("pk", "surname", "name", "patronymic", "birth_date", "sex"))
+    records = [matching.parse(*row) for row in persons.iterator(chunk_size=5000)]
+    existing = set(DuplicateCandidate.objects.values_list("first_id", "second_id"))
+    found, candidates = 0, []
+    for first, second, probability, reasons in matching.match(records, threshold, reasons=True):
+        first, second = sorted((first, second))
+        found += 1
+        if (first, second) not in existing:
+            candidates.append(DuplicateCandidate(first_id=first, second_id=second, score=round(probability, 4),
+                                                 reasons=reasons))
+    DuplicateCandidate.objects.bulk_create(candidates, batch_size=2000)
+    return found, len(candidates)
