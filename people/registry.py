@@ -17,15 +17,15 @@ SHOW_FROM = 0.35  # a look-up shows candidates from this probability; the batch 
 REASONS = {
     "same_surname": gettext_lazy("same surname"),
     "surname_other_form": gettext_lazy("the surname in another grammatical case or gender form"),
-    "surname_typo": gettext_lazy("the surname differs by a typing error"),
+    "surname_typo": gettext_lazy("the surname is spelt slightly differently"),
     "surname_differs": gettext_lazy("a different surname (it may have been changed)"),
     "same_name": gettext_lazy("same first name"),
     "short_name": gettext_lazy("a short form of the same first name"),
-    "name_typo": gettext_lazy("the first name differs by a typing error"),
+    "name_typo": gettext_lazy("the first name is spelt slightly differently"),
     "initial": gettext_lazy("the initial matches the first name"),
     "name_differs": gettext_lazy("a different first name"),
     "same_patronymic": gettext_lazy("same patronymic"),
-    "patronymic_typo": gettext_lazy("the patronymic differs by a typing error"),
+    "patronymic_typo": gettext_lazy("the patronymic is spelt slightly differently"),
     "patronymic_initial": gettext_lazy("the initial matches the patronymic"),
     "patronymic_differs": gettext_lazy("a different patronymic"),
     "same_birth_date": gettext_lazy("same date of birth"),
@@ -35,6 +35,7 @@ REASONS = {
     "birth_date_differs": gettext_lazy("a different date of birth"),
     "sex_differs": gettext_lazy("a different sex"),
     "swapped_fields": gettext_lazy("surname and first name written in each other's place"),
+    "transitive": gettext_lazy("both match a third record of the same person"),
 }
 
 

@@ -96,7 +96,6 @@ def referral_detail(request, code):
     })
 
 
-@login_required
 def registry_matches(user, person):
     """Earlier registry records this person may duplicate, as far as the coordinator may see them."""
     found = registry.lookup(model_to_dict(person, fields=Person.EDITABLE), exclude=[person.pk])
@@ -104,6 +103,7 @@ def registry_matches(user, person):
     return [(p, round(score * 100), registry.describe(reasons)) for p, score, reasons in found if p.pk in visible]
 
 
+@login_required
 def referral_report(request, code, extension):
     """The signed outcome report for the referring agency, as PDF or as a DOCX letter."""
     referral = get_referral_for_user(request.user, code)

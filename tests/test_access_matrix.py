@@ -103,6 +103,16 @@ TABLE = {
                expect(ok={"coordinator"})),
     "person_export": ("get", lambda w: reverse("person_export", args=[w.case.referral.persons.first().person.code]),
                       expect(ok={"coordinator"})),
+    "registry": ("get", lambda w: reverse("registry"), expect(ok={"coordinator"}, default=403)),
+    "person_match": ("post", lambda w: reverse("person_match"),
+                     expect(ok=REFERRERS | {"coordinator"}, default=403, ok_code=None)),
+    "duplicates": ("get", lambda w: reverse("duplicates"), expect(ok={"coordinator"}, default=403)),
+    "duplicate_decide": ("post", lambda w: reverse("duplicate_decide", args=[w.candidate.pk]),
+                         expect(ok={"coordinator"}, default=403, ok_code=None)),
+    "merge_undo": ("post", lambda w: reverse("merge_undo", args=[w.merge.pk]),
+                   expect(ok={"coordinator"}, default=403, ok_code=None)),
+    "person_link": ("post", lambda w: reverse("person_link", args=[w.case.referral.persons.first().person.code]),
+                    expect(ok={"coordinator"}, ok_code=None)),
     "case_attach": ("post", lambda w: reverse("case_attach", args=[w.case.code]),
                     expect(ok=SERVICE_CASE, ok_code=None)),
     "case_attachment": ("get", lambda w: reverse("case_attachment", args=[w.case.code, w.attachment.code]),
@@ -178,7 +188,15 @@ def world(cast, make_case, make_referral, make_event, settings, tmp_path):
     Certificate.objects.filter(pk=registration.certificate.pk).update(pdf_ready=True)
     attachment = attach_file(case, actor=cast.facilitator, upload=SimpleUploadedFile("скан.pdf", b"%PDF-1.4\n%%EOF"),
                              kind="consent")
+    from people import registry
+    from people.models import DuplicateCandidate
+
+    child, held_child = (c.referral.persons.first().person for c in (case, held))
+    candidate = DuplicateCandidate.objects.create(first=child, second=held_child, score=0.99, reasons=[])
+    merge = registry.merge(held_child, make_referral().persons.first().person, actor=cast.coordinator)
     return SimpleNamespace(
+        candidate=candidate,
+        merge=merge,
         attachment=attachment,
         event=event,
         registration=registration,

@@ -87,8 +87,45 @@ def match(records, threshold=THRESHOLD, reasons=False):
     records = list(records)
     frequencies = Frequencies.of(records)
     population = len(records)
+    links = {}
     for i, j in candidate_pairs(records):
         probability, why = compare(records[i], records[j], frequencies, population)
         if probability >= threshold:
-            yield (records[i].ident, records[j].ident, probability, why) if reasons else (
-                records[i].ident, records[j].ident, probability)
+            links[(i, j)] = (probability, why)
+    for (i, j), (probability, why) in _closure(links).items():
+        yield (records[i].ident, records[j].ident, probability, why) if reasons else (
+            records[i].ident, records[j].ident, probability)
+
+
+def _closure(links, largest=4):
+    """Complete small groups: A~B and B~C make A~C (one person written three ways), scored by the weaker link.
+    Groups larger than `largest` are left as found, so one wrong link cannot chain strangers together."""
+    parent = {}
+
+    def root(x):
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    for i, j in links:
+        parent.setdefault(i, i)
+        parent.setdefault(j, j)
+        parent[root(i)] = root(j)
+    groups = defaultdict(list)
+    for x in parent:
+        groups[root(x)].append(x)
+    by_group = defaultdict(list)
+    for pair, found in links.items():
+        by_group[root(pair[0])].append(found)
+    completed = dict(links)
+    for group, members in groups.items():
+        if not 2 < len(members) <= largest:
+            continue
+        weakest = min(by_group[group])  # (probability, reasons) of the weakest link
+        members.sort()
+        for a_index, a in enumerate(members):
+            for b in members[a_index + 1:]:
+                if (a, b) not in completed:
+                    completed[(a, b)] = (weakest[0], ["transitive", *weakest[1]])
+    return completed

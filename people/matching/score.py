@@ -89,7 +89,10 @@ def compare_name(a: Parsed, b: Parsed, frequencies=None):
         if a.name_folded == b.name_folded:
             return _agree(_u(frequencies, "name", [a.name_key()]), floor=3.0), "same_name"
         if a.canonical_names & b.canonical_names:
-            return _agree(_u(frequencies, "name", [a.name_key()]), floor=3.0) - 0.5, "short_name"
+            # Both spellings are in the dictionary (Саша, Александр), or one is a near miss of a name it knows.
+            exact = text.is_first_name(a.name) and text.is_first_name(b.name)
+            return (_agree(_u(frequencies, "name", [a.name_key()]), floor=3.0) - (0.5 if exact else 1.5),
+                    "short_name" if exact else "name_typo")
         # A typing error makes a name the dictionary does not know; Анна and Жанна are both real names.
         if (a.name_folded[:1] == b.name_folded[:1] and not (_known_name(a) and _known_name(b))
                 and _similar(a.name_folded, b.name_folded)):
