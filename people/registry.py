@@ -57,6 +57,11 @@ def refresh_keys(persons):
     """Rewrite the match keys of these persons (after a save or a bulk insert)."""
     persons = list(persons)
     PersonKey.objects.filter(person__in=[p.pk for p in persons]).delete()
+    add_registry_keys(persons)
+
+
+def add_registry_keys(persons):
+    """Match keys for persons just bulk-inserted (bulk_create does not call save())."""
     PersonKey.objects.bulk_create(
         [PersonKey(person_id=p.pk, key=key) for p in persons for key in keys_for(p)], batch_size=5000
     )

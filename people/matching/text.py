@@ -1,6 +1,7 @@
 """Spelling of Russian names: folding, Latin → Cyrillic, morphology (pymorphy3) and the short-form dictionary."""
 
 import functools
+import logging
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ _MORPH = None
 def morph():
     global _MORPH
     if _MORPH is None:
+        logging.getLogger("pymorphy3").setLevel(logging.WARNING)  # no dictionary banner in command output
         _MORPH = pymorphy3.MorphAnalyzer()
     return _MORPH
 

@@ -25,7 +25,9 @@ from cases.models import (
     Program,
     ProgramKind,
 )
+from people.matching import synthetic
 from people.models import Person
+from people.registry import add_registry_keys
 from referrals.models import Referral, ReferralPerson, Situation
 
 BATCH = 2000
@@ -61,22 +63,25 @@ class Command(BaseCommand):
         extra = max(persons - 2 * cases, 0)
         while extra > 0:
             size = min(BATCH * 5, extra)
-            Person.objects.bulk_create(
-                Person(surname=f"Реестр{rng.randint(1, 99999)}", name=rng.choice(["Анна", "Иван", "Мария", "Пётр"]),
-                       birth_date=datetime.date(rng.randint(1960, 2024), rng.randint(1, 12), rng.randint(1, 28)))
-                for _ in range(size))
+            with transaction.atomic():
+                add_registry_keys(Person.objects.bulk_create(self.people(size, rng)))
             extra -= size
         self.stdout.write(f"Добавлено случаев: {cases}, людей: {max(persons, 2 * cases)} "
                           f"за {time.perf_counter() - started:.1f} с.")
 
+    def people(self, count, rng):
+        """Invented persons with Russian names, families and the usual spelling noise (people.matching.synthetic)."""
+        rows = synthetic.generate(count, seed=rng.randrange(1 << 30))
+        while len(rows) < count:
+            rows += synthetic.generate(count - len(rows) + 10, seed=rng.randrange(1 << 30))
+        return [Person(surname=r[1], name=r[2], patronymic=r[3], sex=r[5] if r[5] in ("m", "f") else "",
+                       birth_date=datetime.date.fromisoformat(r[4]) if r[4] else None) for r in rows[:count]]
+
     def batch(self, size, rng, service, agencies, facilitators, author):
         today = timezone.localdate()
         days = [today - datetime.timedelta(days=rng.randint(70, 730)) for _ in range(size)]
-        people = Person.objects.bulk_create(
-            Person(surname=f"Нагрузка{i % 997}", name="Тест", birth_date=d - datetime.timedelta(days=rng.randint(
-                2200, 6000) if i % 2 == 0 else rng.randint(9000, 18000)))
-            for i, d in enumerate(day for day in days for _ in (0, 1))
-        )
+        people = Person.objects.bulk_create(self.people(2 * size, rng))
+        add_registry_keys(people)
         referrals = Referral.objects.bulk_create(
             Referral(agency=rng.choice(agencies), author=author, service=service, status=Referral.Status.ACCEPTED,
                      created_at=_at(d), submitted_on=d, due_date=d + datetime.timedelta(days=30),

@@ -16,6 +16,7 @@ from accounts.models import Agency, Membership, Role, Territory, User
 from cases import actions as case_actions
 from cases.models import Case, CaseStatus, Consent, Meeting, OutcomeReport, Participant, Program, Screening
 from core import demo
+from people import registry
 from referrals import actions as referral_actions
 from referrals.models import Referral, ReferralPerson, Situation
 from safety import actions as safety_actions
@@ -64,6 +65,7 @@ class Command(BaseCommand):
             self.build_open_referrals()
             self.build_indicators()
             self.build_events()
+        registry.find_duplicates()
         self.stdout.write(self.style.SUCCESS(
             _("Demo region loaded: %(territories)s territories, %(agencies)s agencies, %(cases)s cases, "
               "%(referrals)s referrals.") % {
@@ -388,7 +390,8 @@ class Command(BaseCommand):
         for ago in waiting:
             day = self.today - ago * DAY
             referral = referral_actions.create_referral(
-                actor=kdn, agency=agency, service=self.service, submit=False, persons=self.family(day),
+                actor=kdn, agency=agency, service=self.service, submit=False,
+                persons=self.repeated_family() if ago == 2 else self.family(day),
                 fields={"situation": Situation.CRUELTY_RISK, "representative_consent": True,
                         "description": "Со слов классного руководителя ребёнок боится идти домой (демо)."},
             )
@@ -411,6 +414,25 @@ class Command(BaseCommand):
             fields={"situation": Situation.OFFENCE, "representative_consent": False,
                     "description": "Черновик: кража в магазине, нужен контакт с потерпевшим (демо)."},
         )
+
+
+    def repeated_family(self):
+        """A family the service already worked with, written the way another agency writes it: the child in the
+        dative case with a short name, the mother's date of birth with day and month swapped. The registry
+        flags both for the coordinator (and find_duplicates queues them)."""
+        earlier = Referral.objects.filter(case__isnull=False).order_by("pk").first()
+        rows = []
+        for rp in earlier.persons.select_related("person").filter(role__in=["child", "parent"])[:2]:
+            p = rp.person
+            fields = {"surname": p.surname, "name": p.name, "patronymic": p.patronymic, "birth_date": p.birth_date,
+                      "sex": p.sex}
+            if rp.role == "child":
+                fields.update(surname=demo.dative(p.surname, p.sex), name=demo.SHORT_NAMES.get(p.name, p.name),
+                              patronymic="")
+            elif p.birth_date and p.birth_date.day <= 12:
+                fields["birth_date"] = p.birth_date.replace(day=p.birth_date.month, month=p.birth_date.day)
+            rows.append((fields, rp.role))
+        return rows
 
 
 def _at(day):
