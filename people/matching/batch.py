@@ -1,5 +1,7 @@
 """Matching a whole set of records: blocking keys bring likely pairs together, then every pair is scored."""
 
+import multiprocessing
+import os
 from collections import defaultdict
 
 from . import text
@@ -67,31 +69,63 @@ def blocking_keys(record: Parsed):
     return keys
 
 
-def candidate_pairs(records):
+def _blocks(records):
     blocks = defaultdict(list)
     for index, record in enumerate(records):
         for key in blocking_keys(record):
             blocks[key].append(index)
+    return [members for members in blocks.values() if 1 < len(members) <= MAX_BLOCK]
+
+
+def candidate_pairs(records, blocks=None, shard=0, shards=1):
+    """Pairs of record indices sharing a blocking key; with shards, only those whose first index falls in this
+    shard (so workers split the work without talking to each other)."""
     pairs = set()
-    for members in blocks.values():
-        if len(members) < 2 or len(members) > MAX_BLOCK:
-            continue
+    for members in blocks if blocks is not None else _blocks(records):
         for i, first in enumerate(members):
+            if first % shards != shard:
+                continue
             for second in members[i + 1:]:
                 pairs.add((first, second))
     return pairs
 
 
-def match(records, threshold=THRESHOLD, reasons=False):
-    """Yield (ident1, ident2, probability[, reasons]) for every pair judged to be the same person."""
-    records = list(records)
-    frequencies = Frequencies.of(records)
+_SHARED = {}  # what forked workers read (copy-on-write), set just before the pool starts
+
+
+def _score_shard(shard):
+    records, blocks, frequencies, threshold, shards = (
+        _SHARED[k] for k in ("records", "blocks", "frequencies", "threshold", "shards"))
     population = len(records)
     links = {}
-    for i, j in candidate_pairs(records):
+    for i, j in candidate_pairs(records, blocks, shard, shards):
         probability, why = compare(records[i], records[j], frequencies, population)
         if probability >= threshold:
             links[(i, j)] = (probability, why)
+    return links
+
+
+PARALLEL_FROM = 50_000  # below this a second process costs more than it saves
+
+
+def match(records, threshold=THRESHOLD, reasons=False, workers=None):
+    """Yield (ident1, ident2, probability[, reasons]) for every pair judged to be the same person."""
+    records = list(records)
+    workers = workers or (os.cpu_count() or 1)
+    if len(records) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        workers = 1
+    _SHARED.update(records=records, blocks=_blocks(records), frequencies=Frequencies.of(records),
+                   threshold=threshold, shards=workers)
+    try:
+        if workers == 1:
+            links = _score_shard(0)
+        else:
+            links = {}
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for part in pool.imap_unordered(_score_shard, range(workers)):
+                    links.update(part)
+    finally:
+        _SHARED.clear()
     for (i, j), (probability, why) in _closure(links).items():
         yield (records[i].ident, records[j].ident, probability, why) if reasons else (
             records[i].ident, records[j].ident, probability)

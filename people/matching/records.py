@@ -1,13 +1,14 @@
 """A person's identifying details, parsed once into the forms the comparison needs."""
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 
 from . import text
 
 
-@dataclass(frozen=True)
+@dataclass
 class Parsed:
     ident: object
     surname: str  # cleaned, as typed (Cyrillic)
@@ -22,37 +23,52 @@ class Parsed:
     sex: str  # given, or inferred from the patronymic and the first name
     sex_given: bool = False
     swapped: bool = False  # surname and first name were typed in each other's place
-    tokens: tuple = field(default=())
+    # Derived once here, since a batch compares each record many times.
+    canonical_names: frozenset = field(init=False)  # full names this first name may stand for, narrowed by sex
+    surname_folded: str = field(init=False)
+    digits: str = field(init=False)  # the date of birth as DDMMYYYY
+    _name_key: str = field(init=False)
 
-    @property
-    def canonical_names(self):
-        """Full names this first name may stand for, narrowed by sex when it is known."""
-        names = {full for full, sex in self.name_groups if not self.sex or sex == self.sex}
-        return names or {full for full, _ in self.name_groups}
+    def __post_init__(self):
+        names = frozenset(full for full, sex in self.name_groups if not self.sex or sex == self.sex)
+        self.canonical_names = names or frozenset(full for full, _ in self.name_groups)
+        self.surname_folded = text.fold(self.surname)
+        self.digits = self.birth_date.strftime("%d%m%Y") if self.birth_date else ""
+        first = min(self.canonical_names) if self.canonical_names else ""
+        self._name_key = text.fold(first) if first else (self.name_folded or self.initial)
 
     def name_key(self):
         """One blocking key for the first name: its first full name, or the folded spelling when unknown."""
-        names = sorted(self.canonical_names)
-        if names:
-            return text.fold(names[0])
-        return self.name_folded or self.initial
+        return self._name_key
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d.%m.%y")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_RUSSIAN = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})")
 
 
 def parse_date(value) -> datetime.date | None:
+    """YYYY-MM-DD or DD.MM.YYYY (also DD/MM/YYYY and DD.MM.YY); anything else, or an impossible date, is None."""
     if isinstance(value, datetime.date):
         return value
-    value = (value or "").strip()
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
+    return _parse_date_text((value or "").strip())
+
+
+@functools.lru_cache(maxsize=50_000)
+def _parse_date_text(value):
+    try:
+        if found := _ISO.fullmatch(value):
+            return datetime.date(int(found[1]), int(found[2]), int(found[3]))
+        if found := _RUSSIAN.fullmatch(value):
+            year = int(found[3])
+            if year < 100:  # a two-digit year: the most recent such year not in the future
+                year += 2000 if 2000 + year <= datetime.date.today().year else 1900
+            return datetime.date(year, int(found[2]), int(found[1]))
+    except ValueError:
+        return None
     return None
 
 
+@functools.lru_cache(maxsize=100_000)
 def _initial(raw: str) -> str:
     """«А.» or «A» → а (a single letter, with or without a dot)."""
     raw = raw.strip()
@@ -102,6 +118,7 @@ def parse(ident, surname="", name="", patronymic="", birth_date=None, sex="") ->
     )
 
 
+@functools.lru_cache(maxsize=200_000)
 def _looks_swapped(surname, name):
     """«Александр Иванов» typed as surname «Александр», name «Иванов»: a known first name in the surname field
     and, in the first-name field, a word that is no first name but reads as a surname."""

@@ -65,7 +65,7 @@ def compare_surname(a: Parsed, b: Parsed, frequencies=None):
     common = a.surname_keys & b.surname_keys
     if common:
         weight = _agree(_u(frequencies, "surname", common), floor=4.0)
-        reason = "same_surname" if text.fold(a.surname) == text.fold(b.surname) else "surname_other_form"
+        reason = "same_surname" if a.surname_folded == b.surname_folded else "surname_other_form"
         return weight, reason
     if any(_similar(x, y) for x in a.surname_keys for y in b.surname_keys):
         return 3.5, "surname_typo"
@@ -126,10 +126,6 @@ def compare_patronymic(a: Parsed, b: Parsed, frequencies=None):
     return -5.0, "patronymic_differs"
 
 
-def _digits(day):
-    return day.strftime("%d%m%Y")
-
-
 def compare_birth_date(a: Parsed, b: Parsed):
     x, y = a.birth_date, b.birth_date
     if not x or not y:
@@ -138,10 +134,10 @@ def compare_birth_date(a: Parsed, b: Parsed):
         return math.log2(0.9 * DATE_RANGE_DAYS), "same_birth_date"
     if x.year == y.year and x.day == y.month and x.month == y.day:
         return 7.0, "birth_date_swapped"
-    differing = sum(p != q for p, q in zip(_digits(x), _digits(y), strict=True))
+    differing = sum(p != q for p, q in zip(a.digits, b.digits, strict=True))
     if differing == 1:
         return 5.0, "birth_date_one_digit"
-    if differing == 2 and sorted(_digits(x)) == sorted(_digits(y)):
+    if differing == 2 and sorted(a.digits) == sorted(b.digits):
         return 4.0, "birth_date_transposed"
     return -9.0, "birth_date_differs"
 

@@ -75,6 +75,7 @@ def latin_to_cyrillic(word: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=200_000)
 def clean(word: str, x="кс") -> str:
     """Lower case, Cyrillic letters only (Latin transliterated), ё kept for morphology."""
     word = (word or "").strip().lower()
@@ -98,6 +99,7 @@ def initial_readings(word: str) -> str:
 _FOLD = str.maketrans({"ё": "е", "э": "е", "й": "и", "ы": "и", "ъ": None, "ь": None})
 
 
+@functools.lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """A spelling key insensitive to ё/е, й/и, ы/и and soft and hard signs (where transliteration loses them)."""
     folded = word.translate(_FOLD)
