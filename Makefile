@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 PHONY_EXTRA := lock audit
-.PHONY: bench bench-load serve smoke run test test-sqlite test-postgres lint check setup browser system-deps messages clean
+.PHONY: bench bench-load bench-matching serve smoke run test test-sqlite test-postgres lint check setup browser system-deps messages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -75,6 +75,22 @@ bench: setup
 # National scale on PostgreSQL: generate data once, count queries per page, load the production stack.
 bench-load: setup
 	sh bench/load.sh
+
+# Person matching next to splink (installed only here, in its own environment) at 10 thousand and 1 million
+# records, then the search-before-create look-up at 1 million persons on PostgreSQL.
+BENCH_VENV := .venv-bench
+MATCHING_DB ?= postgres://postgres@127.0.0.1:5432/opendoor_matching
+MATCHING_SIZES ?= 10000 1000000
+$(BENCH_VENV)/.installed: bench/requirements-splink.txt
+	test -x $(BENCH_VENV)/bin/python || $(PY) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q --require-hashes -r bench/requirements-splink.txt
+	touch $@
+
+bench-matching: setup $(BENCH_VENV)/.installed
+	$(BIN)/python manage.py bench_matching --sizes $(MATCHING_SIZES) --splink $(BENCH_VENV)/bin/python
+	DATABASE_URL=$(MATCHING_DB) $(BIN)/python deploy/createdb.py
+	DATABASE_URL=$(MATCHING_DB) $(BIN)/python manage.py migrate -v 0
+	DATABASE_URL=$(MATCHING_DB) $(BIN)/python manage.py bench_matching --sizes --lookup 1000000
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -126,14 +126,24 @@ def match(records, threshold=THRESHOLD, reasons=False, workers=None):
                     links.update(part)
     finally:
         _SHARED.clear()
-    for (i, j), (probability, why) in _closure(links).items():
+    frequencies = Frequencies.of(records)
+
+    def differ(i, j):
+        """Shown to be two persons: different dates of birth, names or sex."""
+        return bool(DIFFERENT & set(compare(records[i], records[j], frequencies, len(records))[1]))
+
+    for (i, j), (probability, why) in _closure(links, differ).items():
         yield (records[i].ident, records[j].ident, probability, why) if reasons else (
             records[i].ident, records[j].ident, probability)
 
 
-def _closure(links, largest=4):
+DIFFERENT = {"birth_date_differs", "name_differs", "sex_differs"}
+
+
+def _closure(links, differ, largest=4):
     """Complete small groups: A~B and B~C make A~C (one person written three ways), scored by the weaker link.
-    Groups larger than `largest` are left as found, so one wrong link cannot chain strangers together."""
+    Groups larger than `largest` are left as found, so one wrong link cannot chain strangers together, and a pair
+    shown to be two persons (a record without a date linked to two namesakes) is not completed."""
     parent = {}
 
     def root(x):
@@ -160,6 +170,6 @@ def _closure(links, largest=4):
         members.sort()
         for a_index, a in enumerate(members):
             for b in members[a_index + 1:]:
-                if (a, b) not in completed:
+                if (a, b) not in completed and not differ(a, b):
                     completed[(a, b)] = (weakest[0], ["transitive", *weakest[1]])
     return completed

@@ -26,6 +26,32 @@ SURNAMES = """Иванов Смирнов Кузнецов Попов Васил
 Ковальский Савицкий Покровский Яблонский Вишневский Соловей Щукин Шилов Жуков Зуев Чижов Шарапов Хабибуллин
 Галиев Сафин Гарипов Ахметов Алиев Мамедов Каримов Юсупов""".split()
 
+# Surnames built from common roots, so the registry has the long tail of real ones (a few hundred surnames
+# alone would make namesakes far more common than in life).
+ROOTS = """бел черн сед рыж красн зелен синиц ворон сорокин галк снегир дрозд щеглов орл ястреб лебедь журавл
+гус утк петух козл бык лошад жеребц волч лисиц барсук ежов мышк крот сом карп окун лещ ерш карас берез дуб лип
+клен рябин сосн елк кедр ольх осин топол калин малин вишн яблок груш слив орех гриб ягод мак горох реп капуст
+морков свекл хлеб калач пирог блин квас мед сахар перц плотник столяр бондар гончар мельник пекар кожевник
+сапожник портн ткач рыбак охотник пастух конюх дьяк звонар пономар сторож ковал кирпич камен песк глин
+болот озер рек лесн полев луг горн холм долин ключ родник мост дорог двор садов огород пол ветр гром мороз
+снег дожд туч солнц месяц звезд зорин утр вечер днев ночн весн лет осен зим январ мартын майор капитан
+полковник сотник тысяч купц барин боярин княжн граф царев король""".split()
+SUFFIXES = [("ов", 6), ("ин", 3), ("ев", 2), ("ский", 2), ("енко", 1), ("ук", 1), ("ых", 1)]
+
+
+def _surname_pool(rng):
+    pool = list(SURNAMES)
+    for root in ROOTS:
+        root = root.rstrip("ь")
+        for suffix, _ in SUFFIXES:
+            if (suffix == "ев") != root.endswith(("ж", "ш", "ч", "щ", "ц", "й")):
+                continue
+            pool.append((root + suffix).capitalize())
+    # Zipf weights: the first (most common) surnames far more often than the tail.
+    rng.shuffle(pool[len(SURNAMES):])
+    return pool, [1.0 / (rank + 10) for rank in range(len(pool))]
+
+
 MALE_WEIGHTS = {"александр": 60, "дмитрий": 50, "максим": 45, "артем": 45, "иван": 40, "михаил": 40,
                 "кирилл": 30, "никита": 30, "матвей": 30, "андрей": 30, "алексей": 30, "сергей": 35,
                 "егор": 25, "илья": 25, "даниил": 25, "тимофей": 20, "роман": 20, "владимир": 20}
@@ -206,11 +232,12 @@ def generate(n, seed=1, duplicate_share=0.3):
     fathers = names["m"]
     father_weights = weights["m"]
     base_count = int(n / (1 + duplicate_share * 1.3))
+    surnames, surname_weights = _surname_pool(rng)
     people = []
     while len(people) < base_count:
-        surname = rng.choice(SURNAMES)
+        surname = rng.choices(surnames, surname_weights)[0]
         father = rng.choices(fathers, father_weights)[0]
-        mother_surname = rng.choice(SURNAMES)
+        mother_surname = rng.choices(surnames, surname_weights)[0]
         mother = {"surname": feminine(mother_surname if rng.random() < 0.2 else surname).lower(),
                   "name": rng.choices(names["f"], weights["f"])[0],
                   "patronymic": patronymic(rng.choices(fathers, father_weights)[0], "f"),
