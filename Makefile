@@ -20,7 +20,7 @@ system-deps:
 	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 
 setup: $(STAMP) system-deps
-	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
+	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv --ignore=.venv-bench
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 
@@ -36,7 +36,7 @@ run: setup
 
 # The production stack on this machine: gunicorn + task worker on PostgreSQL (127.0.0.1) with a Redis cache.
 serve: $(STAMP) system-deps
-	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
+	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv --ignore=.venv-bench
 	sh deploy/serve.sh
 
 # CI: start that stack on a scratch database, check health, static files and a login, stop it.
@@ -48,7 +48,7 @@ browser:
 	@command -v chromium >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core)
 
 test: $(STAMP) browser system-deps
-	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
+	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv --ignore=.venv-bench
 	$(MAKE) test-sqlite
 	@if [ "$$CI" = "true" ]; then $(MAKE) test-postgres; fi
 
@@ -111,7 +111,7 @@ check: lint
 
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l ru --ignore=.venv --ignore=var --no-obsolete --no-location
-	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
+	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv --ignore=.venv-bench
 
 clean:
 	rm -rf $(VENV) var

@@ -18,8 +18,8 @@ def record(actor, action, obj, *, fields=(), kind=AuditEvent.Kind.WRITE):
             actor=actor if getattr(actor, "pk", None) else None,
             kind=kind,
             action=action,
-            object_type=type(obj).__name__.lower(),
-            object_code=str(getattr(obj, "code", None) or obj.pk),
+            object_type=type(obj).__name__.lower() if obj is not None else "",
+            object_code=str(getattr(obj, "code", None) or obj.pk) if obj is not None else "",
             fields=sorted(fields),
             prev_hash=prev,
         )

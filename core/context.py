@@ -26,6 +26,7 @@ def navigation(request):
     if Role.ADMIN in roles:
         items.append((reverse("users"), _("Users")))
         items.append((reverse("audit"), _("Audit log")))
+        items.append((reverse("api_tokens"), _("API keys")))
     agency = user.main_agency
     unread = user.notifications.filter(read_at__isnull=True).count()
     return {"nav_items": items, "nav_agency": agency, "nav_roles": [Role(r).label for r in user.roles],

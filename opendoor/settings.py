@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "core",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -210,3 +214,31 @@ LOGGING = {
     },
 }
 
+
+
+# --- REST API for agency systems (/api/v1/) -------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.TokenAuthentication",
+                                       "rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.HasScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.handle",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Calls per minute per key (or per address without one).
+OPENDOOR_API_RATE = env_str("OPENDOOR_API_RATE", "120/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "«Открытая дверь» — API для информационных систем организаций",
+    "DESCRIPTION": ("Направления в службу примирения, их статус и ответ службы; справочники. Ключ выдаёт "
+                    "администратор системы; он передаётся в заголовке Authorization: Bearer od_…. Ошибки — JSON "
+                    "{\"error\": {\"code\", \"message\", \"fields\"}} с сообщением на русском языке."),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}

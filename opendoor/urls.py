@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from accounts.forms import LoginForm
+from api import views as api_views
 from audit.views import audit_export, audit_log
 from core import views as core
 from events import views as event_views
@@ -30,4 +31,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("verify/<str:number>", event_views.verify, name="verify"),
     path("notifications/", core.notifications, name="notifications"),
+    path("api/v1/", include("api.urls")),
+    path("api-tokens/", api_views.token_list, name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", api_views.token_revoke, name="api_token_revoke"),
 ]

@@ -39,3 +39,13 @@ def get_referral_for_user(user, code, need="read"):
     if need == "decide" and referral.service_id not in user.agency_ids(Role.COORDINATOR):
         raise PermissionDenied
     return referral
+
+
+def shared_agreement(case, report):
+    """What of the agreement the referrer may read (tier T2): (agreement or None, withheld for lack of consent)."""
+    agreement = getattr(case, "agreement", None) if case else None
+    if agreement is None or not (report or agreement.decision):
+        return None, False
+    if not case.agreement_shareable():
+        return None, True
+    return agreement, False

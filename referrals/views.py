@@ -20,7 +20,7 @@ from people.access import persons_visible_to
 from people.models import Person
 
 from . import actions
-from .access import can_refer, get_referral_for_user, referrals_visible_to
+from .access import can_refer, get_referral_for_user, referrals_visible_to, shared_agreement
 from .forms import DeclineForm, PersonFormSet, ReferralForm
 from .models import Referral
 
@@ -113,16 +113,6 @@ def referral_report(request, code, extension):
     log.record(request.user, f"document.report.{extension}", case, kind=AuditEvent.Kind.EXPORT)
     build = documents.report_pdf if extension == "pdf" else documents.report_docx
     return download(build(case), f"otvet-{case.number}-{case.year}.{extension}")
-
-
-def shared_agreement(case, report):
-    """What of the agreement the referrer may read (tier T2): (agreement or None, withheld for lack of consent)."""
-    agreement = getattr(case, "agreement", None) if case else None
-    if agreement is None or not (report or agreement.decision):
-        return None, False
-    if not case.agreement_shareable():
-        return None, True
-    return agreement, False
 
 
 @login_required

@@ -113,6 +113,17 @@ TABLE = {
                    expect(ok={"coordinator"}, default=403, ok_code=None)),
     "person_link": ("post", lambda w: reverse("person_link", args=[w.case.referral.persons.first().person.code]),
                     expect(ok={"coordinator"}, ok_code=None)),
+    "api_referrals": ("get", lambda w: reverse("api_referrals"), expect(ok=REFERRERS | {"coordinator"}, default=403)),
+    "api_referral": ("get", lambda w: reverse("api_referral", args=[w.referral.code]),
+                     expect(ok={"secretary", "coordinator"})),
+    "api_territories": ("get", lambda w: reverse("api_territories"), expect(ok=ALL)),
+    "api_agencies": ("get", lambda w: reverse("api_agencies"), expect(ok=ALL)),
+    "api_dictionaries": ("get", lambda w: reverse("api_dictionaries"), expect(ok=ALL)),
+    "api_schema": ("get", lambda w: reverse("api_schema"), expect(ok=ALL)),
+    "api_docs": ("get", lambda w: reverse("api_docs"), expect(ok=ALL)),
+    "api_tokens": ("get", lambda w: reverse("api_tokens"), expect(ok={"admin"}, default=403)),
+    "api_token_revoke": ("post", lambda w: reverse("api_token_revoke", args=[w.api_token.pk]),
+                         expect(ok={"admin"}, default=403, ok_code=None)),
     "case_attach": ("post", lambda w: reverse("case_attach", args=[w.case.code]),
                     expect(ok=SERVICE_CASE, ok_code=None)),
     "case_attachment": ("get", lambda w: reverse("case_attachment", args=[w.case.code, w.attachment.code]),
@@ -194,7 +205,12 @@ def world(cast, make_case, make_referral, make_event, settings, tmp_path):
     child, held_child = (c.referral.persons.first().person for c in (case, held))
     candidate = DuplicateCandidate.objects.create(first=child, second=held_child, score=0.99, reasons=[])
     merge = registry.merge(held_child, make_referral().persons.first().person, actor=cast.coordinator)
+    from api import tokens
+
+    api_token, _key = tokens.issue(agency=cast.commission, name="АИС КДН", scopes=["referrals:read"],
+                                   actor=cast.admin)
     return SimpleNamespace(
+        api_token=api_token,
         candidate=candidate,
         merge=merge,
         attachment=attachment,

@@ -1,0 +1,16 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Agency
+
+from .models import ApiToken
+
+
+class IssueForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.exclude(
+        kind__in=[Agency.Kind.RECONCILIATION_SERVICE, Agency.Kind.DEPARTMENT]).order_by("short_name"))
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("Which system uses it, e.g. «АИС КДН»."))
+    scopes = forms.MultipleChoiceField(label=_("Rights"), choices=ApiToken.Scope.choices,
+                                       widget=forms.CheckboxSelectMultiple,
+                                       initial=[ApiToken.Scope.REFERRALS_WRITE, ApiToken.Scope.REFERRALS_READ,
+                                                ApiToken.Scope.DICTIONARIES_READ])

@@ -1,0 +1,198 @@
+"""/api/v1/: referrals for agency systems, with the access rules of the web pages (referrals/access.py)."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, pagination, throttling
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Agency, Role, Territory
+from audit import log
+from audit.models import AuditEvent
+from cases.models import OutcomeReport, ProgramKind
+from lib.views import run_action
+from people.models import Person
+from referrals import actions
+from referrals.access import can_refer, get_referral_for_user, referrals_visible_to
+from referrals.models import Referral, ReferralPerson, Situation
+
+from . import serializers as s
+from . import tokens
+from .auth import HasScope
+from .forms import IssueForm
+from .models import ApiToken
+
+ERRORS = {code: OpenApiResponse(s.ErrorSerializer, description=text) for code, text in [
+    (400, "invalid request (error.code = invalid, error.fields)"), (401, "no or unknown key"),
+    (403, "no right"), (404, "not found or not visible"), (429, "rate limit")]}
+
+
+class Pages(pagination.PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class Throttle(throttling.UserRateThrottle):
+    scope = "api"
+
+    def get_rate(self):
+        return settings.OPENDOOR_API_RATE
+
+
+class AnonThrottle(throttling.AnonRateThrottle):
+    def get_rate(self):
+        return settings.OPENDOOR_API_RATE
+
+
+class AuditedView(APIView):
+    """Every call leaves an audit row: who, which operation, the answer's status (never the data)."""
+
+    permission_classes = [HasScope]
+    throttle_classes = [Throttle, AnonThrottle]
+    scope = None
+
+    def required_scope(self, request):
+        return self.scope
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        user = getattr(request, "user", None)
+        actor = user if user is not None and user.is_authenticated else None
+        name = request.resolver_match.url_name if request.resolver_match else "unknown"
+        kind = AuditEvent.Kind.READ if request.method in ("GET", "HEAD", "OPTIONS") else AuditEvent.Kind.WRITE
+        subject = request.auth if isinstance(getattr(request, "auth", None), ApiToken) else actor
+        log.record(actor, f"api.{name}", subject, kind=kind, fields=[request.method, str(response.status_code)])
+        return response
+
+
+class TerritoryList(AuditedView, generics.ListAPIView):
+    """Territories (municipal districts) of the region."""
+
+    scope = ApiToken.Scope.DICTIONARIES_READ
+    serializer_class = s.TerritorySerializer
+    queryset = Territory.objects.order_by("name")
+    pagination_class = Pages
+
+
+class AgencyList(AuditedView, generics.ListAPIView):
+    """Agencies of the prevention system: commissions, guardianship, police units, schools, the service."""
+
+    scope = ApiToken.Scope.DICTIONARIES_READ
+    serializer_class = s.AgencySerializer
+    queryset = Agency.objects.order_by("short_name", "id")
+    pagination_class = Pages
+
+
+def _choices(choices):
+    return [{"value": value, "label": str(label)} for value, label in choices]
+
+
+class Dictionaries(AuditedView):
+    """The value lists the other operations use."""
+
+    scope = ApiToken.Scope.DICTIONARIES_READ
+
+    @extend_schema(responses={200: s.DictionariesSerializer, **ERRORS})
+    def get(self, request):
+        return Response({
+            "situations": _choices(Situation.choices), "referral_statuses": _choices(Referral.Status.choices),
+            "person_roles": _choices(ReferralPerson.Role.choices), "sexes": _choices(Person.Sex.choices),
+            "agency_kinds": _choices(Agency.Kind.choices), "program_kinds": _choices(ProgramKind.choices),
+            "outcomes": _choices(OutcomeReport.Outcome.choices),
+            "followup_results": _choices(OutcomeReport.FollowUpResult.choices),
+        })
+
+
+def _require_referrals(user):
+    if not (user.has_role(Role.REFERRER) or user.has_role(Role.COORDINATOR)):
+        raise PermissionDenied
+
+
+class ReferralList(AuditedView):
+    """The referrals the caller may see (an agency: its own), and sending a new one."""
+
+    def required_scope(self, request):
+        return ApiToken.Scope.REFERRALS_WRITE if request.method == "POST" else ApiToken.Scope.REFERRALS_READ
+
+    @extend_schema(parameters=[OpenApiParameter("status", enum=Referral.Status.values, required=False)],
+                   responses={200: s.ReferralListSerializer(many=True), **ERRORS})
+    def get(self, request):
+        _require_referrals(request.user)
+        referrals = referrals_visible_to(request.user).order_by("-created_at", "-id")
+        status = request.query_params.get("status")
+        if status in Referral.Status.values:
+            referrals = referrals.filter(status=status)
+        paginator = Pages()
+        page = paginator.paginate_queryset(referrals, request, view=self)
+        return paginator.get_paginated_response(s.ReferralListSerializer(page, many=True).data)
+
+    @extend_schema(request=s.ReferralInSerializer, responses={201: s.ReferralSerializer, 409: s.ErrorSerializer,
+                                                              **ERRORS})
+    def post(self, request):
+        if not can_refer(request.user):
+            raise PermissionDenied
+        data = s.ReferralInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        persons = [({k: v for k, v in p.items() if k != "role" and v is not None}, p["role"])
+                   for p in fields.pop("persons")]
+        submit = fields.pop("submit")
+        agency = Agency.objects.filter(pk__in=request.user.agency_ids(Role.REFERRER)).order_by("pk").first()
+        with transaction.atomic():
+            referral = actions.create_referral(actor=request.user, agency=agency, service=Agency.main_service(),
+                                               fields=fields, persons=persons, submit=submit)
+        referral = Referral.objects.get(pk=referral.pk)
+        return Response(s.ReferralSerializer(referral).data, status=201)
+
+
+class ReferralDetail(AuditedView):
+    """One referral: status, the service's answer and, once signed, the outcome report."""
+
+    scope = ApiToken.Scope.REFERRALS_READ
+
+    @extend_schema(responses={200: s.ReferralSerializer, **ERRORS})
+    def get(self, request, code):
+        referral = get_referral_for_user(request.user, code)
+        log.record_read(request.user, referral, "api.referral.view")
+        return Response(s.ReferralSerializer(referral).data)
+
+
+# --- the administrator's page: issuing and revoking keys -----------------------------------------------------
+
+def _admin(user):
+    if not (user.is_authenticated and user.has_role(Role.ADMIN)):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_list(request):
+    _admin(request.user)
+    form = IssueForm(request.POST or None)
+    key = None
+    if request.method == "POST" and form.is_valid():
+        issued = run_action(request, lambda: tokens.issue(actor=request.user, **form.cleaned_data),
+                            _("The key has been issued. Copy it now: it is not shown again."), form=form)
+        if issued:
+            key = issued[1]
+            form = IssueForm()
+    rows = ApiToken.objects.select_related("agency", "created_by")
+    response = render(request, "api/tokens.html", {"form": form, "tokens": rows, "key": key})
+    response["Cache-Control"] = "no-store"  # the page may carry a fresh key
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    _admin(request.user)
+    token = get_object_or_404(ApiToken, pk=pk)
+    run_action(request, lambda: tokens.revoke(token, actor=request.user), _("The key has been revoked."))
+    return redirect("api_tokens")
