@@ -77,7 +77,8 @@ def test_a_key_without_the_scope_is_refused(client, key_for):
     key = key_for(scopes=["referrals:read"])
     response = call(client, "post", reverse("api_referrals"), key, json=REFERRAL)
     assert response.status_code == 403
-    assert response.json()["error"] == {"code": "permission_denied", "message": "У ключа API нет права на эту операцию."}
+    assert response.json()["error"] == {"code": "permission_denied",
+                                        "message": "У ключа API нет права на эту операцию."}
     assert call(client, "get", reverse("api_territories"), key).status_code == 403
 
 
