@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 PHONY_EXTRA := lock audit
-.PHONY: bench bench-load bench-matching serve smoke run test test-sqlite test-postgres lint check setup browser system-deps messages clean
+.PHONY: bench bench-load bench-matching api-fuzz serve smoke run test test-sqlite test-postgres lint check setup browser system-deps messages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -42,6 +42,11 @@ serve: $(STAMP) system-deps
 # CI: start that stack on a scratch database, check health, static files and a login, stop it.
 smoke: $(STAMP) system-deps
 	$(BIN)/python deploy/smoke.py
+
+# CI: schemathesis generates requests from /api/v1/schema/ against that stack: no server errors, no answer
+# outside the schema.
+api-fuzz: $(STAMP) system-deps
+	$(BIN)/python deploy/api_fuzz.py
 
 # Debian's chromium drives the browser journeys; installed here when missing (never `playwright install`).
 browser:

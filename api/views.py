@@ -7,7 +7,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, pagination, throttling
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,6 +31,8 @@ from .models import ApiToken
 ERRORS = {code: OpenApiResponse(s.ErrorSerializer, description=text) for code, text in [
     (400, "invalid request (error.code = invalid, error.fields)"), (401, "no or unknown key"),
     (403, "no right"), (404, "not found or not visible"), (429, "rate limit")]}
+# The web server itself refuses a request line over 4 KB before the application sees it (HTML body).
+ERRORS[414] = OpenApiResponse(description="request line too long (answered by the web server)")
 
 
 class Pages(pagination.PageNumberPagination):
@@ -72,6 +74,7 @@ class AuditedView(APIView):
         return response
 
 
+@extend_schema_view(get=extend_schema(responses={200: s.TerritorySerializer(many=True), **ERRORS}))
 class TerritoryList(AuditedView, generics.ListAPIView):
     """Territories (municipal districts) of the region."""
 
@@ -81,6 +84,7 @@ class TerritoryList(AuditedView, generics.ListAPIView):
     pagination_class = Pages
 
 
+@extend_schema_view(get=extend_schema(responses={200: s.AgencySerializer(many=True), **ERRORS}))
 class AgencyList(AuditedView, generics.ListAPIView):
     """Agencies of the prevention system: commissions, guardianship, police units, schools, the service."""
 
@@ -115,27 +119,30 @@ def _require_referrals(user):
         raise PermissionDenied
 
 
-class ReferralList(AuditedView):
+@extend_schema_view(
+    get=extend_schema(parameters=[OpenApiParameter("status", enum=Referral.Status.values, required=False)],
+                      responses={200: s.ReferralListSerializer(many=True), **ERRORS}),
+    post=extend_schema(request=s.ReferralInSerializer,
+                       responses={201: s.ReferralSerializer, 409: s.ErrorSerializer, **ERRORS}),
+)
+class ReferralList(AuditedView, generics.ListCreateAPIView):
     """The referrals the caller may see (an agency: its own), and sending a new one."""
+
+    pagination_class = Pages
+    serializer_class = s.ReferralListSerializer
 
     def required_scope(self, request):
         return ApiToken.Scope.REFERRALS_WRITE if request.method == "POST" else ApiToken.Scope.REFERRALS_READ
 
-    @extend_schema(parameters=[OpenApiParameter("status", enum=Referral.Status.values, required=False)],
-                   responses={200: s.ReferralListSerializer(many=True), **ERRORS})
-    def get(self, request):
-        _require_referrals(request.user)
-        referrals = referrals_visible_to(request.user).order_by("-created_at", "-id")
-        status = request.query_params.get("status")
+    def get_queryset(self):
+        _require_referrals(self.request.user)
+        referrals = referrals_visible_to(self.request.user).order_by("-created_at", "-id")
+        status = self.request.query_params.get("status")
         if status in Referral.Status.values:
             referrals = referrals.filter(status=status)
-        paginator = Pages()
-        page = paginator.paginate_queryset(referrals, request, view=self)
-        return paginator.get_paginated_response(s.ReferralListSerializer(page, many=True).data)
+        return referrals
 
-    @extend_schema(request=s.ReferralInSerializer, responses={201: s.ReferralSerializer, 409: s.ErrorSerializer,
-                                                              **ERRORS})
-    def post(self, request):
+    def create(self, request, *args, **kwargs):
         if not can_refer(request.user):
             raise PermissionDenied
         data = s.ReferralInSerializer(data=request.data)

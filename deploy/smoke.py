@@ -43,11 +43,11 @@ def main():
         server.wait(timeout=30)
 
 
-def wait_for_health(seconds=180):
+def wait_for_health(seconds=180, base=BASE):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"{BASE}/healthz", timeout=5) as response:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:
                 if response.status == 200:
                     return
         except OSError:
