@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
@@ -14,3 +15,8 @@ class IssueForm(forms.Form):
                                        widget=forms.CheckboxSelectMultiple,
                                        initial=[ApiToken.Scope.REFERRALS_WRITE, ApiToken.Scope.REFERRALS_READ,
                                                 ApiToken.Scope.DICTIONARIES_READ])
+    webhook_url = forms.URLField(label=_("Notification address (webhook), optional"), required=False,
+                                 assume_scheme="https",
+                                 validators=[URLValidator(schemes=["http", "https"])],
+                                 help_text=_("The system is sent a signed POST when a referral of this agency "
+                                             "changes."))

@@ -32,6 +32,9 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
+    # Optional: the agency's system is told when one of its referrals changes (signed, retried with back-off).
+    webhook_url = models.URLField(_("notification address (webhook)"), blank=True)
+    webhook_secret = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -52,3 +55,26 @@ class ApiToken(models.Model):
     def new_key():
         prefix = "od_" + secrets.token_hex(4)
         return prefix, f"{prefix}_{secrets.token_urlsafe(32)}"
+
+
+class WebhookDelivery(models.Model):
+    """One notification to an agency's system, with every attempt's outcome (the delivery log)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        DELIVERED = "delivered", _("delivered")
+        FAILED = "failed", _("failed")
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=40)
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

@@ -1,5 +1,7 @@
 """Issuing and revoking API keys (the administrator's page «Ключи API»)."""
 
+import secrets
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,8 +14,9 @@ from .models import ApiToken
 
 
 @transaction.atomic
-def issue(*, agency, name, scopes, actor):
-    """Returns (token, key). The key is shown once; only its hash is stored."""
+def issue(*, agency, name, scopes, actor, webhook_url=""):
+    """Returns (token, key). The key is shown once; only its hash is stored. With a webhook address, the
+    signing secret is made too (shown on the keys page)."""
     if not scopes:
         raise ActionError(_("Choose at least one right for the key."))
     prefix, key = ApiToken.new_key()
@@ -22,7 +25,9 @@ def issue(*, agency, name, scopes, actor):
     account.save()
     Membership.objects.create(user=account, agency=agency, role=Role.REFERRER)
     token = ApiToken.objects.create(agency=agency, name=name, prefix=prefix, key_hash=ApiToken.hash(key),
-                                    scopes=sorted(scopes), account=account, created_by=actor)
+                                    scopes=sorted(scopes), account=account, created_by=actor,
+                                    webhook_url=webhook_url,
+                                    webhook_secret=secrets.token_hex(32) if webhook_url else "")
     log.record(actor, "api.token.issue", token, fields=["agency", "name", "scopes"])
     return token, key
 

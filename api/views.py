@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,7 +27,7 @@ from . import serializers as s
 from . import tokens
 from .auth import HasScope
 from .forms import IssueForm
-from .models import ApiToken
+from .models import ApiToken, WebhookDelivery
 
 ERRORS = {code: OpenApiResponse(s.ErrorSerializer, description=text) for code, text in [
     (400, "invalid request (error.code = invalid, error.fields)"), (401, "no or unknown key"),
@@ -183,15 +184,16 @@ def _admin(user):
 def token_list(request):
     _admin(request.user)
     form = IssueForm(request.POST or None)
-    key = None
+    key = issued = None
     if request.method == "POST" and form.is_valid():
-        issued = run_action(request, lambda: tokens.issue(actor=request.user, **form.cleaned_data),
+        result = run_action(request, lambda: tokens.issue(actor=request.user, **form.cleaned_data),
                             _("The key has been issued. Copy it now: it is not shown again."), form=form)
-        if issued:
-            key = issued[1]
+        if result:
+            issued, key = result
             form = IssueForm()
-    rows = ApiToken.objects.select_related("agency", "created_by")
-    response = render(request, "api/tokens.html", {"form": form, "tokens": rows, "key": key})
+    rows = ApiToken.objects.select_related("agency", "created_by").annotate(
+        failed=Count("deliveries", filter=Q(deliveries__status=WebhookDelivery.Status.FAILED)))
+    response = render(request, "api/tokens.html", {"form": form, "tokens": rows, "key": key, "issued": issued})
     response["Cache-Control"] = "no-store"  # the page may carry a fresh key
     return response
 
@@ -203,3 +205,11 @@ def token_revoke(request, pk):
     token = get_object_or_404(ApiToken, pk=pk)
     run_action(request, lambda: tokens.revoke(token, actor=request.user), _("The key has been revoked."))
     return redirect("api_tokens")
+
+
+@login_required
+def token_deliveries(request, pk):
+    """The delivery log of one key's notifications."""
+    _admin(request.user)
+    token = get_object_or_404(ApiToken.objects.select_related("agency"), pk=pk)
+    return render(request, "api/deliveries.html", {"token": token, "deliveries": token.deliveries.all()[:200]})

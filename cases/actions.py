@@ -415,6 +415,9 @@ def sign_report(case, *, actor):
     report.signed_at = timezone.now()
     report.save(update_fields=["signed_by", "signed_at"])
     transition(case, S.REPORTED, actor=actor, action="case.report.sign", fields=["report.signed_at"])
+    from api.webhooks import notify
+
+    notify(case.referral, "referral.report")  # the agency's system may now read the outcome report
     return report
 
 

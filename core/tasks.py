@@ -13,10 +13,13 @@ def send_email(subject, body, to):
 @task()
 def daily_reminders():
     """The daily run: send today's reminders, depersonalise cases past retention, schedule tomorrow."""
+    from api.webhooks import retry_due
+
     from . import retention
     from .reminders import schedule_next_run, send_due_reminders
 
     sent = send_due_reminders()
     depersonalised = retention.run()
+    retry_due()  # notifications whose retry was not queued (an outage of the worker)
     schedule_next_run()
     return {"reminders": sent, "depersonalised": depersonalised}

@@ -34,4 +34,5 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("api-tokens/", api_views.token_list, name="api_tokens"),
     path("api-tokens/<int:pk>/revoke/", api_views.token_revoke, name="api_token_revoke"),
+    path("api-tokens/<int:pk>/deliveries/", api_views.token_deliveries, name="api_token_deliveries"),
 ]

@@ -24,6 +24,10 @@ def _move(referral, target, *, actor, action, fields=()):
     referral.status = target
     referral.save()
     log.record(actor, action, referral, fields=["status", *fields])
+    if target != Referral.Status.DRAFT:
+        from api.webhooks import notify
+
+        notify(referral, "referral.status")
 
 
 @transaction.atomic

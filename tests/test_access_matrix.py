@@ -124,6 +124,8 @@ TABLE = {
     "api_tokens": ("get", lambda w: reverse("api_tokens"), expect(ok={"admin"}, default=403)),
     "api_token_revoke": ("post", lambda w: reverse("api_token_revoke", args=[w.api_token.pk]),
                          expect(ok={"admin"}, default=403, ok_code=None)),
+    "api_token_deliveries": ("get", lambda w: reverse("api_token_deliveries", args=[w.api_token.pk]),
+                             expect(ok={"admin"}, default=403)),
     "case_attach": ("post", lambda w: reverse("case_attach", args=[w.case.code]),
                     expect(ok=SERVICE_CASE, ok_code=None)),
     "case_attachment": ("get", lambda w: reverse("case_attachment", args=[w.case.code, w.attachment.code]),
