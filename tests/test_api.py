@@ -167,3 +167,24 @@ def test_the_administrator_issues_a_key_shown_once_and_revokes_it(client, cast):
     token.refresh_from_db()
     assert token.revoked_at and not token.account.is_active
     assert token.last_used_at is None or token.last_used_at <= token.revoked_at + datetime.timedelta(seconds=1)
+
+
+def test_the_full_export_of_a_service_is_complete_and_keeps_secrets_out(cast, make_case, tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    case = make_case(upto=CaseStatus.REPORTED)
+    tokens.issue(agency=cast.commission, name="АИС", scopes=ALL_SCOPES, actor=cast.admin,
+                 webhook_url="https://example.org/hook")
+    target = tmp_path / "export.json"
+    call_command("export_service", "--service", cast.service.short_name, "--output", str(target))
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["format"] == "opendoor-service-export" and data["version"] == 1
+    exported = next(c for c in data["cases"] if c["code"] == case.code)
+    assert exported["referral"] == case.referral.code and exported["report"]["signed_by"] == "coordinator"
+    assert {p["person"] for p in exported["participants"]} <= {p["code"] for p in data["persons"]}
+    assert exported["participants"][0]["consents"] and exported["meetings"] and exported["agreement"]["items"]
+    text = target.read_text(encoding="utf-8")
+    assert "pbkdf2" not in text and "md5$" not in text and "password" not in text and "webhook_secret" not in text
+    assert AuditEvent.objects.filter(action="service.export", kind=AuditEvent.Kind.EXPORT).exists()
