@@ -418,3 +418,32 @@ def files_dir():
     from pathlib import Path
 
     return Path(settings.OPENDOOR_FILES_DIR)
+
+
+class ImportBatch(models.Model):
+    """One import of a legacy journal (cases/journal_import.py): who, which file, what was written or skipped."""
+
+    service = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(max_length=200)
+    file_hash = models.CharField(max_length=64)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField(default=timezone.now)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_imported = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-imported_at"]
+
+    @property
+    def code(self):
+        return f"import-{self.pk}"
+
+
+class ImportedRow(models.Model):
+    """A journal row already imported (by its content), so importing the same file again adds nothing."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    key = models.CharField(max_length=64, db_index=True)
+    line = models.PositiveIntegerField()
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")

@@ -2,11 +2,13 @@ from django.urls import path
 
 from safety import views as safety_views
 
-from . import views
+from . import import_views, views
 
 urlpatterns = [
     path("", views.case_list, name="cases"),
     path("journal.xlsx", views.case_journal_xlsx, name="case_journal_xlsx"),
+    path("import/", import_views.import_journal, name="journal_import"),
+    path("import/template.xlsx", import_views.import_template, name="journal_import_template"),
     path("<str:code>/", views.case_detail, name="case"),
     path("<str:code>/assign/", views.case_assign, name="case_assign"),
     path("<str:code>/screening/", views.case_screening, name="case_screening"),

@@ -69,7 +69,8 @@ def case_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "cases/list.html", {"form": form, "page": page, "cases": page.object_list,
-                                               "query": query.urlencode()})
+                                               "query": query.urlencode(),
+                                               "can_import": request.user.has_role(Role.COORDINATOR)})
 
 
 @login_required

@@ -1,0 +1,359 @@
+"""Import of the journals services kept in Excel before the system: read tolerantly, check every row, show what
+would happen, write only on confirmation, never the same row twice.
+
+Reading: the header row is found among the first 15 rows by the column names it contains (synonyms below, case,
+ё/е and punctuation ignored); merged cells give their value to every cell they cover; dates may be real dates,
+Excel day numbers or text (12.03.2024, 12.03.24, 2024-03-12); blank rows are skipped; a row repeated in the file
+is imported once. Each row becomes a closed case with its referral, the child (and the representative, when
+named) matched against the person registry, the program and its outcome.
+"""
+
+import datetime
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from accounts.models import Agency
+from audit import log
+from people import registry
+from people.matching import parse_date
+from people.models import Person
+from referrals.models import Referral, ReferralPerson, Situation
+
+from .models import Case, CaseStatus, ImportBatch, ImportedRow, OutcomeReport, Participant, Program, ProgramKind
+
+# Column → the names services give it (compared folded: lower case, ё → е, letters and digits only).
+COLUMNS = {
+    "number": ["№", "номер", "n", "№ п/п", "номер по журналу", "рег номер", "регистрационный номер"],
+    "received_on": ["дата поступления", "дата направления", "дата", "дата обращения", "поступило", "дата регистрации"],
+    "agency": ["кто направил", "направившая организация", "откуда поступило", "источник", "инициатор",
+               "организация", "направлено"],
+    "situation": ["ситуация", "тип ситуации", "вид ситуации", "категория", "суть конфликта", "вид конфликта"],
+    "description": ["описание", "краткое описание", "содержание", "обстоятельства", "фабула"],
+    "child": ["фио ребенка", "ребенок", "несовершеннолетний", "фио несовершеннолетнего", "участник ребенок"],
+    "child_birth": ["дата рождения ребенка", "дата рождения", "др", "дата рождения несовершеннолетнего"],
+    "parent": ["фио законного представителя", "законный представитель", "родитель", "фио родителя"],
+    "program": ["программа", "вид программы", "форма работы", "восстановительная программа", "вид работы"],
+    "started_on": ["дата начала", "начало", "начало программы"],
+    "finished_on": ["дата окончания", "окончание", "дата завершения", "окончание программы"],
+    "outcome": ["результат", "итог", "результат программы", "исход"],
+    "note": ["примечание", "комментарий", "примечания"],
+}
+TEMPLATE_HEADERS = ["№", "Дата поступления", "Кто направил", "Ситуация", "Описание", "ФИО ребёнка",
+                    "Дата рождения ребёнка", "ФИО законного представителя", "Программа", "Дата начала",
+                    "Дата окончания", "Результат", "Примечание"]
+REQUIRED = ("received_on", "child")
+
+PROGRAMS = {
+    ProgramKind.MEDIATION: ["медиация", "восстановительная медиация", "примирительная встреча", "программа примирения"],
+    ProgramKind.FAMILY_CONFERENCE: ["семейная конференция", "семейная восстановительная встреча", "свв",
+                                    "семейный совет"],
+    ProgramKind.CIRCLE: ["круг", "круг сообщества", "круг поддержки", "восстановительный круг"],
+    ProgramKind.SCHOOL_CONFERENCE: ["школьная конференция", "школьная восстановительная конференция"],
+    ProgramKind.HARM_REPAIR: ["программа заглаживания вреда", "заглаживание вреда", "встреча жертвы и обидчика"],
+    ProgramKind.PREVENTIVE: ["профилактическая программа", "профилактическая восстановительная программа",
+                             "родитель подросток", "детско родительская"],
+}
+OUTCOMES = {
+    OutcomeReport.Outcome.AGREEMENT: ["примирение", "достигнуто соглашение", "соглашение", "договор",
+                                     "заключен договор", "примирились", "успешно"],
+    OutcomeReport.Outcome.PARTIAL: ["частичное", "частично", "частичное соглашение"],
+    OutcomeReport.Outcome.NO_AGREEMENT: ["без соглашения", "не достигнуто", "соглашение не достигнуто",
+                                        "не примирились"],
+    OutcomeReport.Outcome.NOT_HELD: ["не проведена", "отказ", "отказ сторон", "не состоялась"],
+}
+
+
+def fold(text) -> str:
+    text = str(text or "").lower().replace("ё", "е")
+    return " ".join(re.findall(r"[a-zа-я0-9№]+", text))
+
+
+def _lookup(table, text):
+    key = fold(text)
+    if not key:
+        return None
+    for value, names in table.items():
+        if key in {fold(n) for n in names} or key == fold(value):
+            return value
+    for value, names in table.items():  # a longer cell: «медиация (2 встречи)»
+        if any(fold(n) and fold(n) in key for n in names):
+            return value
+    return None
+
+
+SITUATION_WORDS = {
+    Situation.CRUELTY_RISK: ["жестокое обращение", "риск жестокого обращения", "насилие в семье"],
+    Situation.FAMILY_CONFLICT: ["конфликт в семье", "детско родительский конфликт", "семейный конфликт",
+                                "конфликт родителей и детей"],
+    Situation.PARENTS_CONFLICT: ["спор родителей", "развод", "конфликт родителей"],
+    Situation.OFFENCE: ["правонарушение", "преступление", "кража", "драка", "ооп"],
+    Situation.SCHOOL_CONFLICT: ["школьный конфликт", "конфликт в школе", "буллинг", "травля"],
+    Situation.INSTITUTION_CONFLICT: ["конфликт в учреждении", "конфликт в детском доме"],
+    Situation.RETURN_TO_FAMILY: ["возвращение в семью", "возврат в семью"],
+}
+
+
+def situations():
+    """Situation → its Russian label and the words journals use for it."""
+    return {value: [str(label), *SITUATION_WORDS.get(value, [])] for value, label in Situation.choices}
+
+
+def read_date(value):
+    """A date from a cell: a date, an Excel day number or text; None when empty, False when unreadable."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and 1 < value < 80000:
+        return datetime.date(1899, 12, 30) + datetime.timedelta(days=int(value))
+    text = str(value).strip().rstrip("г.").strip()
+    return parse_date(text) or False
+
+
+def split_name(text):
+    parts = [p for p in re.split(r"\s+", str(text or "").strip()) if p]
+    return (parts + ["", "", ""])[:3] if parts else None
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict
+    errors: list = field(default_factory=list)
+    status: str = "ok"  # ok / error / duplicate / imported
+    key: str = ""
+    parsed: dict = field(default_factory=dict)
+
+
+@dataclass
+class Preview:
+    rows: list
+    columns: dict  # column → header as written in the file
+    unknown_headers: list
+
+    @property
+    def valid(self):
+        return [r for r in self.rows if r.status == "ok"]
+
+    @property
+    def errors(self):
+        return [r for r in self.rows if r.status == "error"]
+
+    @property
+    def skipped(self):
+        return [r for r in self.rows if r.status in ("duplicate", "imported")]
+
+
+def _unmerged_values(sheet):
+    """Cell values with every merged range's value copied to each of its cells."""
+    values = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+    for merged in sheet.merged_cells.ranges:
+        top = values[merged.min_row - 1][merged.min_col - 1] if merged.min_row - 1 < len(values) else None
+        for r in range(merged.min_row - 1, min(merged.max_row, len(values))):
+            row = values[r]
+            for c in range(merged.min_col - 1, merged.max_col):
+                if c < len(row):
+                    row[c] = top
+    return values
+
+
+def _header(values):
+    synonyms = {fold(name): column for column, names in COLUMNS.items() for name in names}
+    best = (0, None, {})
+    for index, row in enumerate(values[:15]):
+        found = {}
+        for position, cell in enumerate(row):
+            column = synonyms.get(fold(cell))
+            if column and column not in found:
+                found[column] = position
+        if len(found) > best[0]:
+            best = (len(found), index, found)
+    return best[1], best[2]
+
+
+def read(path) -> Preview:
+    try:
+        book = load_workbook(path, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file that is not XLSX
+        raise ValueError(_("The file cannot be read as an Excel workbook (XLSX).")) from error
+    sheet = book.worksheets[0]
+    values = _unmerged_values(sheet)
+    header_index, positions = _header(values)
+    if header_index is None or not all(c in positions for c in REQUIRED):
+        raise ValueError(_("No header row with the columns «Дата поступления» and «ФИО ребёнка» was found in the "
+                           "first 15 rows. Download the template to see the expected columns."))
+    header = values[header_index]
+    known = set(positions.values())
+    unknown = [str(h) for i, h in enumerate(header) if h not in (None, "") and i not in known]
+    rows = []
+    for offset, raw in enumerate(values[header_index + 1:], start=header_index + 2):
+        cells = {column: raw[position] if position < len(raw) else None for column, position in positions.items()}
+        content = [v for column, v in cells.items() if column not in ("number", "received_on")]
+        if not any(str(v).strip() for v in content if v is not None):
+            continue  # a blank row (a number or a merged date alone is no entry)
+        rows.append(Row(line=offset, values=cells))
+    return Preview(rows=rows, columns={c: str(header[p]) for c, p in positions.items()}, unknown_headers=unknown)
+
+
+def check(preview: Preview, service) -> Preview:
+    """Fill each row's parsed values and errors (in Russian); mark repeats in the file and rows imported before."""
+    agencies = {fold(a.short_name): a for a in Agency.objects.all()} | {fold(a.name): a for a in Agency.objects.all()}
+    seen = set()
+    already = set(ImportedRow.objects.filter(batch__service=service).values_list("key", flat=True))
+    for row in preview.rows:
+        v, p = row.values, row.parsed
+        received = read_date(v.get("received_on"))
+        if not received:
+            row.errors.append(_("no date of the referral") if received is None else
+                              _("the date of the referral «%(value)s» cannot be read") % {"value": v["received_on"]})
+        elif received > timezone.localdate():
+            row.errors.append(_("the date of the referral is in the future"))
+        p["received_on"] = received or None
+        child = split_name(v.get("child"))
+        if not child or not child[1]:
+            row.errors.append(_("the child's surname and first name are needed"))
+        p["child"] = child
+        birth = read_date(v.get("child_birth"))
+        if birth is False:
+            row.errors.append(_("the date of birth «%(value)s» cannot be read") % {"value": v["child_birth"]})
+        p["child_birth"] = birth or None
+        p["parent"] = split_name(v.get("parent"))
+        agency_text = fold(v.get("agency"))
+        p["agency"] = agencies.get(agency_text) or next(
+            (a for name, a in agencies.items() if agency_text and agency_text in name), None)
+        p["agency_text"] = str(v.get("agency") or "").strip()
+        p["situation"] = _lookup(situations(), v.get("situation")) or Situation.OTHER
+        p["program"] = _lookup(PROGRAMS, v.get("program"))
+        if v.get("program") not in (None, "") and p["program"] is None:
+            row.errors.append(_("unknown program «%(value)s»") % {"value": v["program"]})
+        p["outcome"] = _lookup(OUTCOMES, v.get("outcome"))
+        if v.get("outcome") not in (None, "") and p["outcome"] is None:
+            row.errors.append(_("unknown result «%(value)s»") % {"value": v["outcome"]})
+        for name in ("started_on", "finished_on"):
+            day = read_date(v.get(name))
+            if day is False:
+                row.errors.append(_("the date «%(value)s» cannot be read") % {"value": v[name]})
+            p[name] = day or None
+        p["description"] = " ".join(str(v.get(k) or "").strip() for k in ("description", "note")).strip()
+        p["number"] = str(v.get("number") or "").strip()
+        row.key = hashlib.sha256("|".join(fold(x) for x in (
+            p["received_on"], " ".join(child or []), p["child_birth"], p["agency_text"], p["program"],
+            p["outcome"])).encode()).hexdigest()
+        if row.errors:
+            row.status = "error"
+        elif row.key in already:
+            row.status = "imported"
+        elif row.key in seen:
+            row.status = "duplicate"
+        seen.add(row.key)
+    return preview
+
+
+def template() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Журнал"
+    sheet.append(TEMPLATE_HEADERS)
+    sheet.append([1, "12.03.2024", "КДНиЗП Гагаринский р-н", "конфликт между родителями и ребёнком",
+                  "Подросток уходит из дома", "Иванов Пётр Сергеевич", "05.06.2010", "Иванова Ольга Петровна",
+                  "семейная конференция", "20.03.2024", "15.04.2024", "достигнуто соглашение", ""])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE7F0")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for column, width in zip("ABCDEFGHIJKLM", [6, 14, 26, 28, 36, 28, 14, 28, 24, 12, 12, 22, 24], strict=True):
+        sheet.column_dimensions[column].width = width
+    notes = book.create_sheet("Подсказки")
+    notes.append(["Колонка", "Допустимые значения"])
+    notes.append(["Ситуация", "; ".join(str(label) for _, label in Situation.choices)])
+    notes.append(["Программа", "; ".join(str(label) for _, label in ProgramKind.choices)])
+    notes.append(["Результат", "; ".join(names[0] for names in OUTCOMES.values())])
+    notes.append(["Даты", "ДД.ММ.ГГГГ, ГГГГ-ММ-ДД или дата Excel"])
+    import io
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _person(name_parts, birth, *, threshold=0.9):
+    """The registry's record when the matcher is sure it is this person, else a new record."""
+    surname, name, patronymic = name_parts
+    fields = {"surname": surname, "name": name, "patronymic": patronymic, "birth_date": birth}
+    found = registry.lookup(fields, limit=1)
+    if found and found[0][1] >= threshold:
+        return found[0][0], True
+    return Person.objects.create(**{k: v for k, v in fields.items() if v is not None}), False
+
+
+@transaction.atomic
+def commit(preview: Preview, *, service, actor, file_name, file_hash, valid_only=False):
+    """Write the checked rows. Unless valid_only, nothing is written when any row has errors."""
+    if preview.errors and not valid_only:
+        raise ValueError(_("The file has rows with errors: correct them or choose to import only the valid rows."))
+    batch = ImportBatch.objects.create(service=service, file_name=file_name[:200], file_hash=file_hash,
+                                       imported_by=actor, rows_total=len(preview.rows))
+    fallback = Agency.objects.filter(pk=service.pk).first()
+    linked = 0
+    for row in preview.valid:
+        p = row.parsed
+        received = p["received_on"]
+        referral = Referral.objects.create(
+            agency=p["agency"] or fallback, author=actor, service=service, status=Referral.Status.ACCEPTED,
+            created_at=timezone.make_aware(datetime.datetime.combine(received, datetime.time(9))),
+            submitted_on=received, decided_at=timezone.make_aware(datetime.datetime.combine(received,
+                                                                                              datetime.time(10))),
+            decided_by=actor, situation=p["situation"], representative_consent=True,
+            description=p["description"] or _("Transferred from the service's journal (%(agency)s).")
+            % {"agency": p["agency_text"] or "—"})
+        child, known = _person(p["child"], p["child_birth"])
+        linked += known
+        ReferralPerson.objects.create(referral=referral, person=child, role=ReferralPerson.Role.CHILD)
+        people = [(child, Participant.Role.CHILD)]
+        if p["parent"] and p["parent"][1]:
+            parent, known = _person(p["parent"], None)
+            linked += known
+            if parent.pk != child.pk:
+                ReferralPerson.objects.create(referral=referral, person=parent, role=ReferralPerson.Role.PARENT)
+                people.append((parent, Participant.Role.REPRESENTATIVE))
+        last = Case.objects.filter(service=service, year=received.year).aggregate(n=Max("number"))["n"] or 0
+        finished = p["finished_on"] or p["started_on"] or received
+        case = Case.objects.create(referral=referral, service=service, year=received.year, number=last + 1,
+                                   status=CaseStatus.CLOSED, opened_on=received, closed_on=finished)
+        for person, role in people:
+            Participant.objects.create(case=case, person=person, role=role, is_minor=role == Participant.Role.CHILD)
+        if p["program"]:
+            Program.objects.create(case=case, kind=p["program"])
+        outcome = p["outcome"] or (OutcomeReport.Outcome.NOT_HELD if not p["program"] else
+                                   OutcomeReport.Outcome.NO_AGREEMENT)
+        signed = timezone.make_aware(datetime.datetime.combine(finished, datetime.time(12)))
+        OutcomeReport.objects.create(
+            case=case, held=bool(p["program"]) and outcome != OutcomeReport.Outcome.NOT_HELD,
+            program_kind=p["program"] or "", started_on=p["started_on"], finished_on=p["finished_on"],
+            minors=1, adults=len(people) - 1, outcome=outcome,
+            summary=_("Transferred from the service's journal."), drafted_by=actor, drafted_at=signed,
+            signed_by=actor, signed_at=signed)
+        ImportedRow.objects.create(batch=batch, key=row.key, line=row.line, case=case)
+        log.record(actor, "journal.import.row", case, fields=["referral", "persons", "program", "report"])
+    batch.rows_imported = len(preview.valid)
+    batch.report = {"errors": [{"line": r.line, "errors": r.errors} for r in preview.errors],
+                    "skipped": [{"line": r.line, "reason": r.status} for r in preview.skipped],
+                    "persons_linked": linked}
+    batch.save()
+    log.record(actor, "journal.import", batch, fields=["rows_imported"])
+    return batch
+
+
+def digest(path):
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
