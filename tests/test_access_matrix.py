@@ -266,7 +266,8 @@ def test_access(client, cast, world, name, role):
             assert secret not in body
 
 
-PUBLIC = {"home", "healthz", "login", "logout", "events", "event", "registration", "verify"}
+PUBLIC = {"home", "healthz", "login", "logout", "events", "event", "registration", "verify",
+          "api_schema", "api_docs"}  # the API's description is public; its data is not
 
 
 @pytest.mark.parametrize("name", sorted(PUBLIC - {"home", "logout"}))
@@ -275,12 +276,24 @@ def test_public_pages_open_without_an_account(client, world, name):
     assert getattr(client, method)(build(world)).status_code == 200
 
 
-@pytest.mark.parametrize("name", sorted(set(TABLE) - PUBLIC))
+API = {name for name in TABLE if name.startswith("api_") and not name.startswith("api_token")} - PUBLIC
+
+
+@pytest.mark.parametrize("name", sorted(set(TABLE) - PUBLIC - API))
 def test_anonymous_is_sent_to_login(client, world, name):
     method, build, _expected = TABLE[name]
     response = getattr(client, method)(build(world))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", sorted(API))
+def test_anonymous_api_calls_get_a_json_401(client, world, name):
+    method, build, _expected = TABLE[name]
+    response = getattr(client, method)(build(world))
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
+    assert response["WWW-Authenticate"] == "Bearer"
 
 
 def test_home_requires_login(client, db):
