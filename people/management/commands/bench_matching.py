@@ -103,6 +103,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Filling the registry: {have} → {size} persons …")
             started = time.perf_counter()
             rows = synthetic.generate(size - have, seed=seed + 1)
+            while have + len(rows) < size:  # the generator gives about, not exactly, the number asked for
+                rows += synthetic.generate(size - have - len(rows) + 100, seed=seed + len(rows))
+            rows = rows[: size - have]
             for start in range(0, len(rows), 20_000):
                 chunk = rows[start:start + 20_000]
                 with transaction.atomic():
