@@ -65,7 +65,7 @@ test-postgres:
 	@echo "== test suite on PostgreSQL =="
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --dist loadfile
 
-APPS := accounts audit cases core events lib opendoor people referrals reports safety
+APPS := accounts api audit cases core events lib opendoor people referrals reports safety
 
 # Benchmarks are not tests: they print figures and write bench/results/*.json (see docs/performance.md).
 BENCH_CASES ?= 50000
@@ -115,7 +115,7 @@ check: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l ru --ignore=.venv --ignore=var --no-obsolete --no-location
+	$(BIN)/python manage.py makemessages -l ru --ignore=.venv --ignore=.venv-bench --ignore=var --no-obsolete --no-location
 	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv --ignore=.venv-bench
 
 clean:

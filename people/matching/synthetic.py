@@ -226,7 +226,7 @@ def add_noise(person, kind, rng, short_forms, surnames):
 
 def generate(n, seed=1, duplicate_share=0.3):
     """About n records: [(id, surname, name, patronymic, birth_date 'YYYY-MM-DD' or '', sex, cluster)]."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311
     names, short_forms = _names_by_sex()
     weights = {s: _weights(names[s], MALE_WEIGHTS if s == "m" else FEMALE_WEIGHTS) for s in "mf"}
     fathers = names["m"]

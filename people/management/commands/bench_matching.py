@@ -13,7 +13,7 @@ import json
 import os
 import random
 import statistics
-import subprocess  # nosec B404 - runs our own scripts with fixed arguments
+import subprocess  # nosec B404
 import sys
 import tempfile
 import time
@@ -45,7 +45,7 @@ def read_pairs(path):
 
 def timed(command):
     started = time.perf_counter()
-    completed = subprocess.run(command, capture_output=True, text=True)  # nosec B603 - fixed argument list
+    completed = subprocess.run(command, capture_output=True, text=True)  # nosec B603
     seconds = time.perf_counter() - started
     if completed.returncode != 0:
         raise RuntimeError(completed.stderr[-2000:])
@@ -116,7 +116,7 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE people_person; ANALYZE people_personkey")
-        rng = random.Random(seed)
+        rng = random.Random(seed)  # nosec B311
         _, forms = synthetic._names_by_sex()
         sample = list(Person.objects.order_by("?").values("surname", "name", "patronymic", "birth_date", "sex")[:300])
         queries = []
