@@ -10,7 +10,8 @@ from .models import ApiToken
 class IssueForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.exclude(
         kind__in=[Agency.Kind.RECONCILIATION_SERVICE, Agency.Kind.DEPARTMENT]).order_by("short_name"))
-    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("Which system uses it, e.g. «АИС КДН»."))
+    name = forms.CharField(label=_("Title of the key"), max_length=100,
+                           help_text=_("Which system uses it, e.g. «АИС КДН»."))
     scopes = forms.MultipleChoiceField(label=_("Rights"), choices=ApiToken.Scope.choices,
                                        widget=forms.CheckboxSelectMultiple,
                                        initial=[ApiToken.Scope.REFERRALS_WRITE, ApiToken.Scope.REFERRALS_READ,

@@ -106,6 +106,11 @@ def situations():
     return {value: [str(label), *SITUATION_WORDS.get(value, [])] for value, label in Situation.choices}
 
 
+def _only(found):
+    """The one agency a partial name fits; none when it fits several («опека» in a region of many)."""
+    return found.pop() if len(found) == 1 else None
+
+
 def read_date(value):
     """A date from a cell: a date, an Excel day number or text; None when empty, False when unreadable."""
     if value in (None, ""):
@@ -229,8 +234,8 @@ def check(preview: Preview, service) -> Preview:
         p["child_birth"] = birth or None
         p["parent"] = split_name(v.get("parent"))
         agency_text = fold(v.get("agency"))
-        p["agency"] = agencies.get(agency_text) or next(
-            (a for name, a in agencies.items() if agency_text and agency_text in name), None)
+        p["agency"] = agencies.get(agency_text) or _only(
+            {a for name, a in agencies.items() if agency_text and agency_text in name})
         p["agency_text"] = str(v.get("agency") or "").strip()
         p["situation"] = _lookup(situations(), v.get("situation")) or Situation.OTHER
         p["program"] = _lookup(PROGRAMS, v.get("program"))

@@ -50,6 +50,7 @@ def test_a_messy_journal_gives_the_expected_rows_and_a_clear_report(cast, tmp_pa
     assert by_line[5].parsed["child_birth"] == datetime.date(2009, 7, 6)  # Excel day 40000
     assert by_line[11].parsed["received_on"] == datetime.date(2023, 10, 1)  # from the merged cell
     assert by_line[4].parsed["agency"] == cast.commission and by_line[5].parsed["agency"] == cast.guardianship
+    assert by_line[7].parsed["agency"] is None
     assert by_line[8].status == "duplicate"
     assert by_line[9].status == "error"
     assert by_line[9].errors == ["дата направления «31.02.2023» не читается",
