@@ -184,16 +184,19 @@ def _admin(user):
 def token_list(request):
     _admin(request.user)
     form = IssueForm(request.POST or None)
-    key = issued = None
     if request.method == "POST" and form.is_valid():
         result = run_action(request, lambda: tokens.issue(actor=request.user, **form.cleaned_data),
                             _("The key has been issued. Copy it now: it is not shown again."), form=form)
         if result:
-            issued, key = result
-            form = IssueForm()
+            # Post/redirect/get: a refresh must not issue a second key. The key waits in the session for the
+            # one page that shows it, and is gone from there at once.
+            token, key = result
+            request.session["new_api_key"] = {"key": key, "secret": token.webhook_secret}
+            return redirect("api_tokens")
+    fresh = request.session.pop("new_api_key", None) if request.method == "GET" else None
     rows = ApiToken.objects.select_related("agency", "created_by").annotate(
         failed=Count("deliveries", filter=Q(deliveries__status=WebhookDelivery.Status.FAILED)))
-    response = render(request, "api/tokens.html", {"form": form, "tokens": rows, "key": key, "issued": issued})
+    response = render(request, "api/tokens.html", {"form": form, "tokens": rows, "fresh": fresh})
     response["Cache-Control"] = "no-store"  # the page may carry a fresh key
     return response
 
