@@ -48,6 +48,15 @@ def login(browser, live_server, user):
     return page
 
 
+def start_referral(page, description):
+    """As a referrer on the start page: open a new referral and fill in the situation (persons left to the test)."""
+    page.get_by_role("link", name="Направления").click()
+    page.get_by_role("link", name="Новое направление").click()
+    page.get_by_label("Тип ситуации").select_option(label="риск жестокого обращения с ребёнком в семье")
+    page.get_by_label("Описание ситуации").fill(description)
+    page.get_by_label("Законный представитель дал согласие на направление").check()
+
+
 def shot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -61,11 +70,7 @@ def test_whole_loop_through_three_people(cast, browser, live_server):
 
     # 1. The commission secretary refers a family.
     page = login(browser, live_server, cast.secretary)
-    page.get_by_role("link", name="Направления").click()
-    page.get_by_role("link", name="Новое направление").click()
-    page.get_by_label("Тип ситуации").select_option(label="риск жестокого обращения с ребёнком в семье")
-    page.get_by_label("Описание ситуации").fill("Со слов школы у мальчика синяки; отец признаёт наказания ремнём.")
-    page.get_by_label("Законный представитель дал согласие на направление").check()
+    start_referral(page, "Со слов школы у мальчика синяки; отец признаёт наказания ремнём.")
     page.locator("#id_persons-0-role").select_option("child")
     page.locator("#id_persons-0-surname").fill("Смирнов")
     page.locator("#id_persons-0-name").fill("Артём")

@@ -5,7 +5,14 @@ import pytest
 from people.models import PersonMerge
 from referrals.models import Referral, ReferralPerson
 
-from .test_browser_journey import CHROMIUM, browser, login, pytestmark, shot  # noqa: F401 (fixture and marker)
+from .test_browser_journey import (  # noqa: F401 (fixture and marker)
+    CHROMIUM,
+    browser,
+    login,
+    pytestmark,
+    shot,
+    start_referral,
+)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -17,11 +24,7 @@ def test_a_known_child_typed_in_another_case_is_flagged_and_linked(cast, browser
     known = earlier.persons.get(role="child").person
 
     page = login(browser, live_server, cast.secretary)
-    page.get_by_role("link", name="Направления").click()
-    page.get_by_role("link", name="Новое направление").click()
-    page.get_by_label("Тип ситуации").select_option(label="риск жестокого обращения с ребёнком в семье")
-    page.get_by_label("Описание ситуации").fill("Из школы сообщили о синяках у Артёма.")
-    page.get_by_label("Законный представитель дал согласие на направление").check()
+    start_referral(page, "Из школы сообщили о синяках у Артёма.")
     page.locator("#id_persons-0-role").select_option("child")
     page.locator("#id_persons-0-surname").fill("Смирнову")  # as in «направить Смирнову Тёму»
     page.locator("#id_persons-0-name").fill("Тёму")
