@@ -65,6 +65,13 @@ class Agency(models.Model):
         """The reconciliation service that receives referrals and issues documents (the first one)."""
         return cls.objects.filter(kind=cls.Kind.RECONCILIATION_SERVICE).order_by("pk").first()
 
+    @classmethod
+    def service_named(cls, short_name=None):
+        """A reconciliation service by its short name (for commands); without a name, the main service."""
+        if not short_name:
+            return cls.main_service()
+        return cls.objects.filter(short_name=short_name, kind=cls.Kind.RECONCILIATION_SERVICE).first()
+
 
 class Role(models.TextChoices):
     REFERRER = "referrer", _("referrer")

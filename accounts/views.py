@@ -61,14 +61,15 @@ def logout_everywhere(request):
     return redirect("login")
 
 
-def _admin(request):
+def require_admin(request):
+    """The administrator's pages (users, API keys): anyone else is refused."""
     if not request.user.has_role(Role.ADMIN):
         raise PermissionDenied
 
 
 @login_required
 def user_list(request):
-    _admin(request)
+    require_admin(request)
     users = User.objects.prefetch_related("memberships__agency").order_by("last_name", "first_name")
     locked = request.GET.get("locked") == "1"
     if locked:
@@ -79,7 +80,7 @@ def user_list(request):
 @login_required
 @require_POST
 def user_unlock(request, pk):
-    _admin(request)
+    require_admin(request)
     target = get_object_or_404(User, pk=pk)
     run_action(request, lambda: security.unlock(target, actor=request.user), _("The account has been unlocked."))
     return redirect("users")

@@ -103,9 +103,12 @@ class ReferralSerializer(serializers.ModelSerializer):
                   "outcome_report", "agreement", "agreement_withheld"]
 
     def _shared(self, referral):
-        case = getattr(referral, "case", None)
-        report = case.report if case and case.report_signed else None
-        return report, *shared_agreement(case, report)
+        """(signed report, shareable agreement, withheld) — worked out once per referral for the three fields."""
+        if not hasattr(referral, "_shared_answer"):
+            case = getattr(referral, "case", None)
+            report = case.report if case and case.report_signed else None
+            referral._shared_answer = (report, *shared_agreement(case, report))
+        return referral._shared_answer
 
     def get_outcome_report(self, referral) -> OutcomeReportSerializer(allow_null=True):
         report = self._shared(referral)[0]

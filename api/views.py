@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Agency, Role, Territory
+from accounts.views import require_admin
 from audit import log
 from audit.models import AuditEvent
 from cases.models import OutcomeReport, ProgramKind
@@ -174,15 +175,10 @@ class ReferralDetail(AuditedView):
 
 # --- the administrator's page: issuing and revoking keys -----------------------------------------------------
 
-def _admin(user):
-    if not (user.is_authenticated and user.has_role(Role.ADMIN)):
-        raise PermissionDenied
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request):
-    _admin(request.user)
+    require_admin(request)
     form = IssueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         result = run_action(request, lambda: tokens.issue(actor=request.user, **form.cleaned_data),
@@ -204,7 +200,7 @@ def token_list(request):
 @login_required
 @require_POST
 def token_revoke(request, pk):
-    _admin(request.user)
+    require_admin(request)
     token = get_object_or_404(ApiToken, pk=pk)
     run_action(request, lambda: tokens.revoke(token, actor=request.user), _("The key has been revoked."))
     return redirect("api_tokens")
@@ -213,6 +209,6 @@ def token_revoke(request, pk):
 @login_required
 def token_deliveries(request, pk):
     """The delivery log of one key's notifications."""
-    _admin(request.user)
+    require_admin(request)
     token = get_object_or_404(ApiToken.objects.select_related("agency"), pk=pk)
     return render(request, "api/deliveries.html", {"token": token, "deliveries": token.deliveries.all()[:200]})

@@ -10,6 +10,7 @@ named) matched against the person registry, the program and its outcome.
 
 import datetime
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
 
@@ -66,7 +67,7 @@ OUTCOMES = {
                                      "заключен договор", "примирились", "успешно"],
     OutcomeReport.Outcome.PARTIAL: ["частичное", "частично", "частичное соглашение"],
     OutcomeReport.Outcome.NO_AGREEMENT: ["без соглашения", "не достигнуто", "соглашение не достигнуто",
-                                        "не примирились"],
+                                        "не достигнуто соглашение", "не примирились"],
     OutcomeReport.Outcome.NOT_HELD: ["не проведена", "отказ", "отказ сторон", "не состоялась"],
 }
 
@@ -76,17 +77,22 @@ def fold(text) -> str:
     return " ".join(re.findall(r"[a-zа-я0-9№]+", text))
 
 
+def folded(table):
+    """{value: [names]} → {value: {folded names, the value itself}}, built once per import."""
+    return {value: {fold(n) for n in names} | {fold(value)} for value, names in table.items()}
+
+
 def _lookup(table, text):
+    """The value a cell names: an exact name first, else the longest name the cell contains
+    («не достигнуто соглашение» is a refusal, though it contains «достигнуто соглашение»)."""
     key = fold(text)
     if not key:
         return None
     for value, names in table.items():
-        if key in {fold(n) for n in names} or key == fold(value):
+        if key in names:
             return value
-    for value, names in table.items():  # a longer cell: «медиация (2 встречи)»
-        if any(fold(n) and fold(n) in key for n in names):
-            return value
-    return None
+    contained = [(len(name), value) for value, names in table.items() for name in names if name and name in key]
+    return max(contained, key=lambda item: item[0])[1] if contained else None
 
 
 SITUATION_WORDS = {
@@ -212,7 +218,10 @@ def read(path) -> Preview:
 
 def check(preview: Preview, service) -> Preview:
     """Fill each row's parsed values and errors (in Russian); mark repeats in the file and rows imported before."""
-    agencies = {fold(a.short_name): a for a in Agency.objects.all()} | {fold(a.name): a for a in Agency.objects.all()}
+    agencies = {}
+    for agency in Agency.objects.all():
+        agencies[fold(agency.short_name)] = agencies[fold(agency.name)] = agency
+    situation_names, program_names, outcome_names = folded(situations()), folded(PROGRAMS), folded(OUTCOMES)
     seen = set()
     already = set(ImportedRow.objects.filter(batch__service=service).values_list("key", flat=True))
     for row in preview.rows:
@@ -237,11 +246,11 @@ def check(preview: Preview, service) -> Preview:
         p["agency"] = agencies.get(agency_text) or _only(
             {a for name, a in agencies.items() if agency_text and agency_text in name})
         p["agency_text"] = str(v.get("agency") or "").strip()
-        p["situation"] = _lookup(situations(), v.get("situation")) or Situation.OTHER
-        p["program"] = _lookup(PROGRAMS, v.get("program"))
+        p["situation"] = _lookup(situation_names, v.get("situation")) or Situation.OTHER
+        p["program"] = _lookup(program_names, v.get("program"))
         if v.get("program") not in (None, "") and p["program"] is None:
             row.errors.append(_("unknown program «%(value)s»") % {"value": v["program"]})
-        p["outcome"] = _lookup(OUTCOMES, v.get("outcome"))
+        p["outcome"] = _lookup(outcome_names, v.get("outcome"))
         if v.get("outcome") not in (None, "") and p["outcome"] is None:
             row.errors.append(_("unknown result «%(value)s»") % {"value": v["outcome"]})
         for name in ("started_on", "finished_on"):
@@ -284,8 +293,6 @@ def template() -> bytes:
     notes.append(["Программа", "; ".join(str(label) for _, label in ProgramKind.choices)])
     notes.append(["Результат", "; ".join(names[0] for names in OUTCOMES.values())])
     notes.append(["Даты", "ДД.ММ.ГГГГ, ГГГГ-ММ-ДД или дата Excel"])
-    import io
-
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -308,13 +315,13 @@ def commit(preview: Preview, *, service, actor, file_name, file_hash, valid_only
         raise ValueError(_("The file has rows with errors: correct them or choose to import only the valid rows."))
     batch = ImportBatch.objects.create(service=service, file_name=file_name[:200], file_hash=file_hash,
                                        imported_by=actor, rows_total=len(preview.rows))
-    fallback = Agency.objects.filter(pk=service.pk).first()
     linked = 0
+    numbers = {}  # the last journal number per year, read once
     for row in preview.valid:
         p = row.parsed
         received = p["received_on"]
         referral = Referral.objects.create(
-            agency=p["agency"] or fallback, author=actor, service=service, status=Referral.Status.ACCEPTED,
+            agency=p["agency"] or service, author=actor, service=service, status=Referral.Status.ACCEPTED,
             created_at=timezone.make_aware(datetime.datetime.combine(received, datetime.time(9))),
             submitted_on=received, decided_at=timezone.make_aware(datetime.datetime.combine(received,
                                                                                               datetime.time(10))),
@@ -331,9 +338,13 @@ def commit(preview: Preview, *, service, actor, file_name, file_hash, valid_only
             if parent.pk != child.pk:
                 ReferralPerson.objects.create(referral=referral, person=parent, role=ReferralPerson.Role.PARENT)
                 people.append((parent, Participant.Role.REPRESENTATIVE))
-        last = Case.objects.filter(service=service, year=received.year).aggregate(n=Max("number"))["n"] or 0
+        if received.year not in numbers:
+            numbers[received.year] = Case.objects.filter(service=service, year=received.year).aggregate(
+                n=Max("number"))["n"] or 0
+        numbers[received.year] += 1
         finished = p["finished_on"] or p["started_on"] or received
-        case = Case.objects.create(referral=referral, service=service, year=received.year, number=last + 1,
+        case = Case.objects.create(referral=referral, service=service, year=received.year,
+                                   number=numbers[received.year],
                                    status=CaseStatus.CLOSED, opened_on=received, closed_on=finished)
         for person, role in people:
             Participant.objects.create(case=case, person=person, role=role, is_minor=role == Participant.Role.CHILD)

@@ -5,7 +5,6 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit import log
 from audit.models import AuditEvent
 from lib.files import download
-from lib.views import run_action
+from lib.views import over_limit, run_action
 
 from . import actions, exports
 from .access import get_event_for_organiser, require_organiser
@@ -65,11 +64,7 @@ def registration(request, code):
 
 def verify(request, number):
     """Public verification of one certificate. Rate limited per address, so it cannot be used to list them."""
-    address = request.META.get("REMOTE_ADDR", "")
-    key = f"verify:{address}:{timezone.now():%Y%m%d%H%M}"
-    hits = cache.get_or_set(key, 0, 70)
-    cache.incr(key)
-    if hits >= settings.OPENDOOR_VERIFY_PER_MINUTE:
+    if over_limit("verify", request.META.get("REMOTE_ADDR", ""), settings.OPENDOOR_VERIFY_PER_MINUTE):
         return render(request, "events/verify.html", {"limited": True}, status=429)
     certificate = (Certificate.objects.select_related("registration__event")
                    .filter(number=number.strip().upper()).first())

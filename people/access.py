@@ -22,6 +22,13 @@ def persons_visible_to(user):
     return Person.objects.filter(referral_roles__referral__service_id__in=services).distinct()
 
 
+def visible_matches(user, found):
+    """The registry look-up's [(person, probability, reasons)] narrowed to the persons this user may see."""
+    allowed = set(persons_visible_to(user).filter(pk__in=[item[0].pk for item in found])
+                  .values_list("pk", flat=True))
+    return [item for item in found if item[0].pk in allowed]
+
+
 def get_person_for_user(user, code):
     person = persons_visible_to(user).filter(code=code).first()
     if person is None:

@@ -43,6 +43,11 @@ def describe(reasons):
     return [str(REASONS[r]) for r in reasons if r in REASONS]
 
 
+def for_display(found):
+    """[(person, probability in per cent, reasons in Russian)] for a page."""
+    return [(person, round(score * 100), describe(reasons)) for person, score, reasons in found]
+
+
 def parsed(person: Person):
     return matching.parse(person.pk, person.surname, person.name, person.patronymic, person.birth_date, person.sex)
 
@@ -91,12 +96,12 @@ def lookup(fields, *, exclude=(), limit=5):
 
 # --- merging ------------------------------------------------------------------------------------------------
 
-def _references(person):
+def _references():
+    """Where a person is referred to: {name kept in PersonMerge.moved: model with a `person` key}."""
     from cases.models import Participant
     from referrals.models import ReferralPerson
 
-    return {"referral_roles": ReferralPerson.objects.filter(person=person),
-            "participations": Participant.objects.filter(person=person)}
+    return {"referral_roles": ReferralPerson, "participations": Participant}
 
 
 def _clashes(kept, merged):
@@ -118,9 +123,10 @@ def merge(kept: Person, merged: Person, *, actor):
     if _clashes(kept, merged):
         raise ActionError(_("Both records are named in the same referral or case: correct that first."))
     moved = {}
-    for name, queryset in _references(merged).items():
-        moved[name] = list(queryset.values_list("pk", flat=True))
-        queryset.update(person=kept)
+    for name, model in _references().items():
+        rows = model.objects.filter(person=merged)
+        moved[name] = list(rows.values_list("pk", flat=True))
+        rows.update(person=kept)
     merged.merged_into = kept
     merged.version += 1
     merged.save()
@@ -134,14 +140,11 @@ def merge(kept: Person, merged: Person, *, actor):
 
 @transaction.atomic
 def undo_merge(record: PersonMerge, *, actor):
-    from cases.models import Participant
-    from referrals.models import ReferralPerson
-
     record = PersonMerge.objects.select_for_update().get(pk=record.pk)
     if record.undone_at:
         raise ActionError(_("This merge has already been undone."))
-    ReferralPerson.objects.filter(pk__in=record.moved.get("referral_roles", [])).update(person=record.merged)
-    Participant.objects.filter(pk__in=record.moved.get("participations", [])).update(person=record.merged)
+    for name, model in _references().items():
+        model.objects.filter(pk__in=record.moved.get(name, [])).update(person=record.merged)
     merged = record.merged
     merged.merged_into = None
     merged.version += 1

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -14,7 +13,7 @@ from audit.models import AuditEvent
 from cases.documents import render_pdf
 from lib.conflicts import ConflictError, conflict_rows
 from lib.files import download
-from lib.views import CappedPaginator, run_action
+from lib.views import CappedPaginator, over_limit, run_action
 
 from . import actions, registry
 from .access import (
@@ -25,6 +24,7 @@ from .access import (
     persons_visible_to,
     require_registry,
     sees_candidates,
+    visible_matches,
 )
 from .forms import PersonForm, SearchForm
 from .models import DuplicateCandidate, Person, PersonMerge
@@ -72,13 +72,6 @@ def person_export(request, code):
     return download(render_pdf("people/export.html", everything_about(person)), f"subject-{person.code}.pdf")
 
 
-def _rate_limited(user):
-    key = f"person-match:{user.pk}:{timezone.now():%Y%m%d%H%M}"
-    hits = cache.get_or_set(key, 0, 70)
-    cache.incr(key)
-    return hits >= settings.OPENDOOR_MATCH_PER_MINUTE
-
-
 @login_required
 @require_POST
 def person_match(request):
@@ -89,7 +82,7 @@ def person_match(request):
     """
     if not can_search_registry(request.user):
         raise PermissionDenied
-    if _rate_limited(request.user):
+    if over_limit("person-match", request.user.pk, settings.OPENDOOR_MATCH_PER_MINUTE):
         return JsonResponse({"error": _("Too many look-ups in a minute. Wait a little and go on typing.")},
                             status=429)
     form = SearchForm(request.POST)
@@ -104,12 +97,10 @@ def person_match(request):
                               "The coordinator will check and link the records; go on filling in the referral.")
         answer["reasons"] = registry.describe(likely[0][2])
     if sees_candidates(request.user):
-        visible = set(persons_visible_to(request.user).filter(pk__in=[p.pk for p, _, _ in found])
-                      .values_list("pk", flat=True))
         answer["candidates"] = [
             {"code": p.code, "name": p.full_name, "birth_date": p.birth_date and p.birth_date.strftime("%d.%m.%Y"),
              "score": round(score, 2), "reasons": registry.describe(reasons)}
-            for p, score, reasons in found if p.pk in visible
+            for p, score, reasons in visible_matches(request.user, found)
         ]
     return JsonResponse(answer)
 
@@ -122,11 +113,7 @@ def registry_view(request):
     form = SearchForm(request.POST or None)
     results = None
     if request.method == "POST" and form.is_valid():
-        visible = persons_visible_to(request.user)
-        found = registry.lookup(form.cleaned_data, limit=20)
-        allowed = set(visible.filter(pk__in=[p.pk for p, _, _ in found]).values_list("pk", flat=True))
-        results = [(p, round(score * 100), registry.describe(reasons)) for p, score, reasons in found
-                   if p.pk in allowed]
+        results = registry.for_display(visible_matches(request.user, registry.lookup(form.cleaned_data, limit=20)))
         log.record(request.user, "person.lookup", request.user, kind=AuditEvent.Kind.READ,
                    fields=[f"found:{len(results)}"])
     recent = persons_visible_to(request.user).filter(merged_into__isnull=True).order_by("-pk")

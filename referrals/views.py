@@ -16,7 +16,7 @@ from cases.forms import PlanDecisionForm
 from lib.files import download
 from lib.views import CappedPaginator, run_action
 from people import registry
-from people.access import persons_visible_to
+from people.access import visible_matches
 from people.models import Person
 
 from . import actions
@@ -99,8 +99,7 @@ def referral_detail(request, code):
 def registry_matches(user, person):
     """Earlier registry records this person may duplicate, as far as the coordinator may see them."""
     found = registry.lookup(model_to_dict(person, fields=Person.EDITABLE), exclude=[person.pk])
-    visible = set(persons_visible_to(user).filter(pk__in=[p.pk for p, _, _ in found]).values_list("pk", flat=True))
-    return [(p, round(score * 100), registry.describe(reasons)) for p, score, reasons in found if p.pk in visible]
+    return registry.for_display(visible_matches(user, found))
 
 
 @login_required

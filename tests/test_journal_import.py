@@ -58,6 +58,13 @@ def test_a_messy_journal_gives_the_expected_rows_and_a_clear_report(cast, tmp_pa
     assert preview.unknown_headers == ["Лишняя колонка"]
 
 
+def test_a_negated_result_is_not_read_as_its_positive():
+    outcomes = journal_import.folded(journal_import.OUTCOMES)
+    assert journal_import._lookup(outcomes, "Не достигнуто соглашение") == "no_agreement"
+    assert journal_import._lookup(outcomes, "достигнуто соглашение (договор подписан)") == "agreement"
+    assert journal_import._lookup(outcomes, "гадание") is None
+
+
 def test_nothing_is_written_unless_every_row_is_valid_or_valid_rows_are_chosen(cast, tmp_path):
     path = messy_journal(tmp_path / "j.xlsx")
     preview = journal_import.check(journal_import.read(path), cast.service)

@@ -5,7 +5,7 @@ import os
 from collections import defaultdict
 
 from . import text
-from .records import Parsed
+from .records import Parsed, canonical_names, shortest_key
 from .score import Frequencies, compare
 
 THRESHOLD = 0.5
@@ -21,20 +21,17 @@ def _date_key(record: Parsed):
 
 
 def main_surname_key(record: Parsed):
-    return min(record.surname_keys, key=lambda k: (len(k), k)) if record.surname_keys else ""
+    return shortest_key(record.surname_keys)
 
 
 def _token(word: str, record: Parsed, is_name: bool):
     """The same token for a word in the surname field or in the first-name field (swapped fields meet)."""
     groups = text.name_groups(word) if word else frozenset()
     if groups:
-        names = sorted(full for full, sex in groups if not record.sex or sex == record.sex) or sorted(
-            full for full, _ in groups)
-        return text.fold(names[0])
+        return text.fold(min(canonical_names(groups, record.sex)))
     if is_name and not word:
         return record.initial
-    keys = text.surname_keys(word)
-    return min(keys, key=lambda k: (len(k), k)) if keys else ""
+    return shortest_key(text.surname_keys(word))
 
 
 def blocking_keys(record: Parsed):

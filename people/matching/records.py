@@ -8,6 +8,17 @@ from dataclasses import dataclass, field
 from . import text
 
 
+def canonical_names(groups, sex):
+    """The full names of a first name's groups, narrowed by sex when that leaves any."""
+    names = frozenset(full for full, group_sex in groups if not sex or group_sex == sex)
+    return names or frozenset(full for full, _ in groups)
+
+
+def shortest_key(keys):
+    """One surname key out of several (the shortest: the masculine nominative)."""
+    return min(keys, key=lambda k: (len(k), k)) if keys else ""
+
+
 @dataclass
 class Parsed:
     ident: object
@@ -30,8 +41,7 @@ class Parsed:
     _name_key: str = field(init=False)
 
     def __post_init__(self):
-        names = frozenset(full for full, sex in self.name_groups if not self.sex or sex == self.sex)
-        self.canonical_names = names or frozenset(full for full, _ in self.name_groups)
+        self.canonical_names = canonical_names(self.name_groups, self.sex)
         self.surname_folded = text.fold(self.surname)
         self.digits = self.birth_date.strftime("%d%m%Y") if self.birth_date else ""
         first = min(self.canonical_names) if self.canonical_names else ""

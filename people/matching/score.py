@@ -6,7 +6,7 @@ the given size, is turned into a probability. Each contribution carries a reason
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
@@ -180,8 +180,6 @@ def compare(a: Parsed, b: Parsed, frequencies=None, population=100_000):
 
 
 def _swap(record: Parsed) -> Parsed:
-    from dataclasses import replace
-
     name_groups = text.name_groups(record.surname)
     return replace(
         record,

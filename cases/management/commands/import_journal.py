@@ -17,8 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--valid-only", action="store_true", help="import the valid rows even if others fail")
 
     def handle(self, *args, file, service, dry_run, valid_only, **options):
-        found = (Agency.objects.filter(short_name=service, kind=Agency.Kind.RECONCILIATION_SERVICE).first()
-                 if service else Agency.main_service())
+        found = Agency.service_named(service)
         if found is None:
             raise CommandError(_("No reconciliation service with the short name «%(name)s».") % {"name": service})
         try:

@@ -16,8 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True)
 
     def handle(self, *args, service, output, **options):
-        found = (Agency.objects.filter(short_name=service, kind=Agency.Kind.RECONCILIATION_SERVICE).first()
-                 if service else Agency.main_service())
+        found = Agency.service_named(service)
         if found is None:
             raise CommandError(_("No reconciliation service with the short name «%(name)s».") % {"name": service})
         data = export(found)

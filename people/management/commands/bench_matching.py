@@ -52,12 +52,6 @@ def timed(command):
     return seconds
 
 
-def peak_memory_mb():
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-
-
 class Command(BaseCommand):
     help = "Precision, recall, F1 and time of the person matcher next to splink; look-up time at N persons."
 
