@@ -1,0 +1,678 @@
+"""Depersonalisation of Russian case narratives (DESIGN §5: pymorphy3 and natasha plus rules).
+
+`depersonalise(text, persons)` finds what identifies a family and returns the text with:
+- the case's known persons replaced by their roles in the grammatical case of the name they replace
+  («Машеньку» → «дочь (12 лет)», «с Ивановой Марией Петровной» → «с матерью»), short and affectionate forms included;
+- other names → «[ФИО]», places → «[место]», addresses → «[адрес]», phones, e-mails, links, document numbers
+  → «[телефон]» … , school and institution numbers → «[№]», exact dates → «[март 2026]», dates of birth → age.
+
+Every replacement is a `Span` in the original text's coordinates, so a person can review each one. Nothing here
+logs text: narratives are tier T3 until depersonalised.
+"""
+
+import datetime
+import functools
+import re
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from people.matching import text as names
+
+MONTHS = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь",
+          "декабрь"]
+_MONTH_STEMS = ["январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр",
+                "декабр"]
+_MONTH_WORD = r"(?:январ[а-яё]*|феврал[а-яё]*|март[а-яё]*|апрел[а-яё]*|ма[йяюе]|июн[а-яё]*|июл[а-яё]*|август[а-яё]*" \
+              r"|сентябр[а-яё]*|октябр[а-яё]*|ноябр[а-яё]*|декабр[а-яё]*)"
+
+# Kinds, what replaces them, and which wins when two overlap (higher first).
+KNOWN, EMAIL, LINK, DOCUMENT, PHONE, ADDRESS, BIRTH, DATE, NUMBER, PERSON, PLACE, ORG = (
+    "known", "email", "link", "document", "phone", "address", "birth", "date", "number", "person", "place", "org")
+PRIORITY = {KNOWN: 100, EMAIL: 90, LINK: 90, DOCUMENT: 82, PHONE: 80, ADDRESS: 70, BIRTH: 65, DATE: 60,
+            NUMBER: 85, PERSON: 40, PLACE: 30, ORG: 20}
+MARKS = {EMAIL: "[e-mail]", LINK: "[ссылка]", DOCUMENT: "[номер документа]", PHONE: "[телефон]", ADDRESS: "[адрес]",
+         NUMBER: "[№]", PERSON: "[ФИО]", PLACE: "[место]", ORG: "[организация]"}
+
+
+@dataclass
+class KnownPerson:
+    """A person of the case and the role that replaces them: «мать», «сын, 12 лет»."""
+
+    label: str
+    surname: str = ""
+    name: str = ""
+    patronymic: str = ""
+    birth_date: datetime.date | None = None
+    phone: str = ""
+    address: str = ""
+    sex: str = ""
+
+    @classmethod
+    def from_spec(cls, spec: str):
+        """«Иванова Мария Петровна=мать» (the command line's --person)."""
+        full, sep, label = spec.partition("=")
+        if not sep or not label.strip() or not full.strip():
+            raise ValueError(spec)
+        parts = full.split()
+        return cls(label=label.strip(), surname=parts[0], name=parts[1] if len(parts) > 1 else "",
+                   patronymic=" ".join(parts[2:]))
+
+    @functools.cached_property
+    def keys(self):
+        surname = names.clean(self.surname)
+        return {
+            "surname": names.surname_keys(surname) if surname else frozenset(),
+            "name": names.name_groups(names.clean(self.name)) if self.name else frozenset(),
+            "name_word": names.fold(names.clean(self.name)),
+            "name_clean": names.clean(self.name).replace("ё", "е"),
+            "patronymic": names.patronymic_info(names.clean(self.patronymic))[0] if self.patronymic else "",
+        }
+
+    @property
+    def gender(self):
+        if self.sex:
+            return self.sex
+        if self.patronymic:
+            return names.patronymic_info(names.clean(self.patronymic))[1]
+        return names.name_sex(names.clean(self.name)) if self.name else ""
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    kind: str
+    replacement: str
+    person: int | None = None  # index of the known person
+
+    def overlaps(self, other):
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass
+class Result:
+    source: str
+    text: str
+    spans: list = field(default_factory=list)
+
+    def segments(self):
+        """[(original text, replacement or None)] in order, for a review page that marks every change."""
+        out, at = [], 0
+        for span in self.spans:
+            if span.start > at:
+                out.append((self.source[at:span.start], None))
+            out.append((self.source[span.start:span.end], span.replacement))
+            at = span.end
+        if at < len(self.source):
+            out.append((self.source[at:], None))
+        return out
+
+
+# --- rules --------------------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_LINK = re.compile(r"(?:https?://|www\.)\S+|\b(?:vk\.com|vk\.ru|t\.me|ok\.ru|instagram\.com|youtube\.com)/\S+"
+                   r"|(?<![\w@])@[A-Za-z0-9_.]{3,}", re.I)
+_DOCUMENTS = [
+    re.compile(r"(?<![\d-])\d{3}-\d{3}-\d{3}[\s-]\d{2}(?!\d)"),                      # СНИЛС
+    re.compile(r"(?<![\w-])[IVXLСС1І]{1,4}\s?-\s?[А-ЯЁ]{2}\s*№?\s*\d{6}(?!\d)"),     # свидетельство о рождении
+    re.compile(r"(?<!\d)\d{2}\s?\d{2}\s*№?\s*\d{6}(?!\d)"),                           # паспорт
+    re.compile(r"(?:серия|сер\.)\s*[\wА-ЯЁ-]{2,6}\s*(?:№|номер)\s*\d{4,}", re.I),
+    re.compile(r"(?<![\w/])(?:№|No\.?)\s*\d[\dА-ЯЁA-Z\-/]*(?:\.\d+)*"),  # any numbered document
+    re.compile(r"(?<![\d.,])\d{5,}(?:[ -]\d{2,})*(?![\d.,])"),                          # ИНН, полис, счёт …
+]
+_PHONE_CANDIDATE = re.compile(r"(?<![\w+(])(?:\+\s?|\()?\d[\d\s()\-–]{4,}\d(?![\d])")
+_INSTITUTION = (r"(?:школ[а-яё]*(?:-интернат[а-яё]*)?|сош|оош|нош|гимнази[а-яё]*|лице[йяюе][а-яё]*|"
+                r"детск[а-яё]*\s+сад[а-яё]*|детсад[а-яё]*|д/с|доу|доо|мбоу|маоу|мкоу|гбоу|колледж[а-яё]*|"
+                r"техникум[а-яё]*|интернат[а-яё]*|детск[а-яё]*\s+дом[а-яё]*|д/д|срцн|цссв|больниц[а-яё]*|"
+                r"поликлиник[а-яё]*|отдел[а-яё]*\s+полиции|оп|центр[а-яё]*|училищ[а-яё]*|группа|группе|группу)")
+_INSTITUTION_NUMBER = [
+    re.compile(_INSTITUTION + r"[\s\-]*(?P<n>(?:№|N)\s*\d+[а-яё]?|\d+[а-яё]?)(?!\d)(?!\.\d)", re.I),
+    re.compile(r"(?P<n>\d+\s*-?\s*(?:[йяюое]|ой|ая|ую|ом|ого|го|ей)?)\s+" + _INSTITUTION + r"\b", re.I),
+]
+_SETTLEMENT = r"(?:г\.|гор\.|город[а-яё]*|пос\.|посел[а-яё]*|п\.|пгт\.?|с\.|село|сел[аеу]|дер\.|д\.|деревн[а-яё]*|" \
+              r"ст-ц[аеы]|станиц[а-яё]*|х\.|хутор[а-яё]*|р-н|район[а-яё]*)"
+_STREET = r"(?:ул\.|улиц[а-яё]*|пр-т|пр\.|просп\.|проспект[а-яё]*|пер\.|переул[а-яё]*|б-р|бул\.|бульвар[а-яё]*|" \
+          r"ш\.|шоссе|пл\.|площад[а-яё]*|наб\.|набережн[а-яё]*|мкр\.?|мкрн\.?|микрорайон[а-яё]*|проезд[а-яё]*|" \
+          r"туп\.|тупик[а-яё]*|кв-л|квартал[а-яё]*|снт|тер\.)"
+_PROPER = r"[А-ЯЁ0-9][А-Яа-яЁё0-9\-.]*(?:\s+[А-ЯЁ][А-Яа-яЁё\-]*){0,2}"
+_ADDRESS_PART = re.compile(
+    r"(?:\b\d{6}\b"
+    r"|(?<![А-Яа-яЁё])" + _SETTLEMENT + r"\s*[А-ЯЁ][А-Яа-яЁё\-]+(?:\s+[А-ЯЁ][А-Яа-яЁё\-]+)?"
+    r"|(?<![А-Яа-яЁё])" + _STREET + r"\s*(?:\d+-?[а-яё]{0,2}\s+)?" + _PROPER +
+    r"|[А-ЯЁ][А-Яа-яЁё\-]+\s+(?:ул\.|улиц[аеыу]|пер\.|переул[а-яё]+|пр-т|проспект[а-яё]*|бульвар[а-яё]*)"
+    r"|(?<![А-Яа-яЁё])(?:д\.|дом[а-яё]*)\s*№?\s*\d+[а-яё]?(?:/\d+)?"
+    r"|(?<![А-Яа-яЁё])(?:корп\.|корпус[а-яё]*|к\.|стр\.|строени[а-яё]+)\s*\d+"
+    r"|(?<![А-Яа-яЁё])(?:кв\.|квартир[а-яё]*|комн\.|комнат[а-яё]*)\s*№?\s*\d+"
+    r"|[А-ЯЁ][а-яё]+(?:ая|ий|ой|ую|ом|ого)\s+(?:обл\.|област[а-яё]+|кра[йяею]|р-н|район[а-яё]*)"
+    r"|(?<![А-Яа-яЁё])(?:обл\.|област[ьи])\s+[А-ЯЁ][а-яё]+ая)",
+)
+_ADDRESS_GLUE = re.compile(r"[\s,;]*")
+_BARE_HOUSE = re.compile(r"[\s,]+\d+[а-яё]?(?:/\d+)?(?:\s*[-–]\s*\d+)?(?!\d)(?!\.\d)")
+_DATE_NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})(?![\d.]\d)")
+_DATE_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_DATE_WORDS = re.compile(
+    r"(?<!\d)(\d{1,2})(?:-?го)?\s+(" + _MONTH_WORD + r")(?:\s+(\d{4})(?:\s*(?:г\.|года|году|г\b))?)?", re.I)
+_DATE_TAIL = re.compile(r"\s*(?:г\.\s*р\.?|г\.р\.?|гр\.|года рождения|г\. рождения)", re.I)
+_BIRTH_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:г\.\s*р\.?|г\.р\.?|гр\.|года рождения|г\. рождения)", re.I)
+_BIRTH_CONTEXT = re.compile(r"(?:родил[а-яё]*|рожд[а-яё]*|д\.\s?р\.|др|д/р|дата рожд[а-яё.]*)[\s:,]*$", re.I)
+_SENTENCE_END = re.compile(r"(?:^|[.!?…\n]\s*|^\s*[-–—•*]\s*)[«\"(]?$")
+_WORD = re.compile(r"[А-Яа-яЁёA-Za-z]+(?:-[А-Яа-яЁё]+)?")
+_INITIAL = re.compile(r"\s*[А-ЯЁA-Z]\.\s?(?:[А-ЯЁA-Z]\.)?")
+_PREPOSITION_CASE = {
+    "у": {"gent"}, "от": {"gent"}, "до": {"gent"}, "без": {"gent"}, "для": {"gent"}, "из": {"gent"},
+    "около": {"gent"}, "возле": {"gent"}, "после": {"gent"}, "кроме": {"gent"}, "со": {"ablt"},
+    "к": {"datv"}, "ко": {"datv"}, "по": {"datv"}, "с": {"ablt"}, "между": {"ablt"}, "над": {"ablt"},
+    "под": {"ablt"}, "перед": {"ablt"}, "за": {"ablt", "accs"}, "о": {"loct"}, "об": {"loct"}, "при": {"loct"},
+    "на": {"accs", "loct"}, "в": {"accs", "loct"}, "про": {"accs"}, "через": {"accs"},
+}
+_NOT_PLACES = {"россия", "российская федерация", "рф", "ссср"}
+_CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
+
+
+def _years(n):
+    if n % 10 == 1 and n % 100 != 11:
+        return f"{n} год"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return f"{n} года"
+    return f"{n} лет"
+
+
+def _age_mark(born: datetime.date, today: datetime.date):
+    years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return f"[возраст: {_years(max(years, 0))}]"
+
+
+def _at_sentence_start(text, start):
+    before = text[max(0, start - 6):start]
+    return bool(_SENTENCE_END.search(before)) and not re.search(r"(?:^|[\s.])[А-ЯЁA-Z]\.\s*$", before)
+
+
+# --- known persons ------------------------------------------------------------------------------
+
+def _same_word(folded, base):
+    """A name the dictionaries do not know, in any case: «Амиру», «Лейлой» for Амир, Лейла."""
+    if not base:
+        return False
+    if any(lemma.replace("ё", "е") == base for lemma in names.name_lemmas(folded)):
+        return True
+    word = folded.replace("ё", "е")
+    stem = base[:-1] if base[-1] in "аяоеиь" else base
+    return len(stem) >= 3 and word.startswith(stem) and len(word) - len(stem) <= 3 and \
+        re.fullmatch(r"(?:а|я|у|ю|е|и|ы|ой|ей|ом|ем|ою|ею|ам|ям|ами|ях|ах)?", word[len(stem):]) is not None
+
+
+def _word_matches(word, person: KnownPerson):
+    """Which part of the person a word is («surname», «name», «patronymic») or None."""
+    folded = names.clean(word)
+    if not folded or not word[0].isupper():
+        return None
+    keys = person.keys
+    if keys["patronymic"] and folded[:3] == keys["patronymic"][:3] and \
+            names.patronymic_info(folded)[0] == keys["patronymic"]:
+        return "patronymic"
+    if keys["name_word"] and (names.name_groups(folded) & keys["name"] or _same_word(folded, keys["name_clean"])):
+        return "name"
+    if keys["surname"] and names.surname_keys(folded) & keys["surname"]:
+        return "surname"
+    return None
+
+
+def _grammatical_case(text, start, words, gender=""):
+    """The case of a name group: from its name or patronymic, else its surname, narrowed by the person's gender
+    and by a preposition before it."""
+    before = re.findall(r"[А-Яа-яЁё]+", text[max(0, start - 12):start])
+    allowed = _PREPOSITION_CASE.get(before[-1].lower()) if before else None
+    best = None
+    for part in ("name", "patronymic", "surname"):
+        for word, kind in words:
+            if kind != part:
+                continue
+            tag_name = {"name": "Name", "patronymic": "Patr", "surname": "Surn"}[part]
+            parses = [p for p in names.morph().parse(word) if tag_name in p.tag and p.tag.case in _CASES]
+            if gender:
+                grammeme = "femn" if gender == "f" else "masc"
+                parses = [p for p in parses if p.tag.gender == grammeme or "ms-f" in p.tag] or parses
+            parses = [p for p in parses if p.tag.number != "plur"] or parses
+            if allowed:
+                parses = [p for p in parses if p.tag.case in allowed] or parses
+            if parses:
+                return parses[0].tag.case, "plur" if parses[0].tag.number == "plur" else "sing"
+            if best is None and allowed and len(allowed) == 1:
+                best = (next(iter(allowed)), "sing")
+    return best or ("nomn", "sing")
+
+
+@functools.cache
+def _inflect_label(head: str, case: str, number: str):
+    """«старший брат» in the dative: «старшему брату». Words after the first noun are left as they are."""
+    if case == "nomn" and number == "sing":
+        return head
+    out, inflecting, animate = [], True, False
+    words = head.split()
+    parses = [names.morph().parse(w)[0] for w in words]
+    for parse in parses:
+        if parse.tag.POS == "NOUN" and "anim" in parse.tag:
+            animate = True
+            break
+    for word, parse in zip(words, parses, strict=True):
+        if inflecting and parse.tag.POS in {"NOUN", "ADJF", "PRTF", "NPRO"}:
+            wanted = {case, number} if number == "plur" else {case}
+            if case == "accs" and animate and parse.tag.POS != "NOUN" and (parse.tag.gender == "masc" or
+                                                                            number == "plur"):
+                wanted = {"gent", number} if number == "plur" else {"gent"}
+            form = parse.inflect(wanted) or parse.inflect({case})
+            out.append(form.word if form else word)
+            if parse.tag.POS == "NOUN":
+                inflecting = False
+        else:
+            out.append(word)
+    return " ".join(out)
+
+
+def _known_spans(text, persons, words):
+    """Groups of adjacent words naming one known person (surname, name, patronymic, initials, any order)."""
+    spans, seen = [], set()
+    i = 0
+    while i < len(words):
+        start, end, word = words[i]
+        hits = {idx: kind for idx, p in enumerate(persons) if (kind := _word_matches(word, p))}
+        if not hits:
+            i += 1
+            continue
+        group = [(word, hits)]
+        candidates = set(hits)
+        j = i + 1
+        span_end = end
+        while j < len(words):
+            gap = text[span_end:words[j][0]]
+            initials = _INITIAL.fullmatch(gap.rstrip()) if gap.strip() else None
+            if gap.strip() and not initials:
+                break
+            nxt = {idx: kind for idx, p in enumerate(persons) if (kind := _word_matches(words[j][2], p))}
+            if not (set(nxt) & candidates):
+                break
+            candidates &= set(nxt)
+            group.append((words[j][2], nxt))
+            span_end = words[j][1]
+            j += 1
+        initials = ""
+        trailing = _INITIAL.match(text, span_end)
+        if trailing and group[-1][1] and any(k == "surname" for k in group[-1][1].values()):
+            span_end = trailing.end()
+            initials = trailing.group(0)
+        leading = re.search(r"(?:^|(?<=[\s(]))[А-ЯЁ]\.\s?(?:[А-ЯЁ]\.)?\s?$", text[max(0, start - 6):start])
+        if leading and any(k == "surname" for k in group[0][1].values()):
+            start -= len(leading.group(0))
+            initials = leading.group(0)
+        if initials:
+            letters = re.findall(r"[А-ЯЁA-Z]", initials)
+            fitting = {idx for idx in candidates if _initials_fit(letters, persons[idx])}
+            candidates = fitting or candidates
+        person = _choose(candidates, group, persons)
+        kinds = [(w, h[person]) for w, h in group if person in h]
+        if {kind for _, kind in kinds} == {"patronymic"} or _beside_another_name(text, start, span_end):
+            i = j  # «Регина Валентиновна»: a patronymic alone, or a namesake beside a surname that is not theirs
+            continue
+        case, number = _grammatical_case(text, start, kinds, persons[person].gender)
+        head, _, extra = persons[person].label.partition(",")
+        if number == "plur":  # «Петровы», «семья Петровых»: the family, not one person
+            head, extra = "члены семьи", ""
+        replacement = _inflect_label(head.strip(), case, number)
+        if extra.strip() and person not in seen:
+            replacement += f" ({extra.strip()})"
+        seen.add(person)
+        if _at_sentence_start(text, start):
+            replacement = replacement[:1].upper() + replacement[1:]
+        spans.append(Span(start, span_end, KNOWN, replacement, person))
+        i = j
+    return spans
+
+
+def _initials_fit(letters, person):
+    own = [names.clean(person.name)[:1].upper(), names.clean(person.patronymic)[:1].upper()]
+    return all(not mine or mine == letter for letter, mine in zip(letters, own, strict=False))
+
+
+def _beside_another_name(text, start, end):
+    """A capitalised name-like word right before or after the group (another person's surname or name)."""
+    before = re.search(r"([А-ЯЁ][а-яё]+)\s+$", text[max(0, start - 40):start])
+    after = re.match(r"\s+([А-ЯЁ][а-яё]+)", text[end:end + 40])
+    for match, at in ((before, start - 40), (after, end)):
+        if match and _name_like(match.group(1)) and not (match is before and _at_sentence_start(
+                text, max(0, at) + match.start(1))):
+            return True
+    return False
+
+
+def _choose(candidates, group, persons):
+    """Several persons share a surname: the one named by name or patronymic, then by gender, adults first."""
+    if len(candidates) == 1:
+        return next(iter(candidates))
+    specific = [idx for idx in candidates if any(h.get(idx) in ("name", "patronymic") for _, h in group)]
+    pool = specific or sorted(candidates)
+    genders = set()
+    for word, _ in group:
+        for parse in names.morph().parse(word):
+            if "Surn" in parse.tag or "Name" in parse.tag:
+                genders.add("f" if "femn" in parse.tag else "m" if "masc" in parse.tag else "")
+                break
+    if len(genders) == 1:
+        pool = [idx for idx in pool if persons[idx].gender in genders] or pool
+    today = timezone.localdate()
+    adults = [idx for idx in pool if not persons[idx].birth_date or
+              (today - persons[idx].birth_date).days >= 18 * 365]
+    minors = [idx for idx in pool if idx not in adults]
+    # «Маша», «Машенька»: a short or affectionate form is how a child is named; a surname alone, an adult.
+    affectionate = any(names.fold(names.clean(w)) != persons[idx].keys["name_word"]
+                       for w, h in group for idx, kind in h.items() if kind == "name" and idx in pool)
+    if affectionate and minors:
+        return minors[0]
+    return (adults or pool)[0]
+
+
+# --- other names --------------------------------------------------------------------------------
+
+@functools.cache
+def _name_like(word):
+    """A capitalised word that is a first name, a patronymic or a surname (pymorphy3's tags and the dictionary)."""
+    if len(word) < 2 or not word[0].isupper() or word.isupper() and len(word) > 1 and len(word) <= 4:
+        return ""
+    parses = names.morph().parse(word)
+    folded = names.clean(word)
+    if any("Patr" in p.tag for p in parses[:3]) or re.search(r"(?:ович|евич|овна|евна|ична|инична)[а-я]*$", folded):
+        return "patronymic"
+    top = parses[0]
+    if "Name" in top.tag or names.is_first_name(folded) and any("Name" in p.tag for p in parses):
+        return "name"
+    if "Surn" in top.tag or any("Surn" in p.tag and p.score >= 0.3 for p in parses):
+        return "surname"
+    return ""
+
+
+def _other_person_spans(text, words, ner_spans):
+    spans = [Span(s, e, PERSON, MARKS[PERSON]) for s, e, kind in ner_spans if kind == "PER"]
+    # Names the tagger missed: a patronymic anywhere, a first name or surname beside another name or an initial.
+    i = 0
+    while i < len(words):
+        start, end, word = words[i]
+        kind = _name_like(word)
+        if not kind:
+            i += 1
+            continue
+        j, last = i + 1, end
+        kinds = [kind]
+        while j < len(words) and not text[last:words[j][0]].strip() and _name_like(words[j][2]):
+            kinds.append(_name_like(words[j][2]))
+            last = words[j][1]
+            j += 1
+        initials = _INITIAL.match(text, last)
+        before = _INITIAL.fullmatch(text[max(0, start - 6):start].lstrip()) if start else None
+        strong = "patronymic" in kinds or len(kinds) > 1 or initials or before
+        mid_sentence = not _at_sentence_start(text, start)
+        if strong or (mid_sentence and kind == "name") or (mid_sentence and kind == "surname" and
+                                                            names.looks_like_surname(word)):
+            s = start - len(before.group(0)) if before else start
+            e = initials.end() if initials else last
+            if "patronymic" in kinds and len(kinds) >= 2:
+                s, e = _with_neighbour_surname(text, s, e)
+            spans.append(Span(s, e, PERSON, MARKS[PERSON]))
+        i = j
+    for match in re.finditer(r"(?<![А-Яа-яЁё])[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?|"
+                             r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s[А-ЯЁ]\.\s?[А-ЯЁ]\.", text):
+        spans.append(Span(match.start(), match.end(), PERSON, MARKS[PERSON]))
+    return spans
+
+
+def _unknown_or_surname(word, at_start):
+    """A capitalised word beside «Name Patronymic» is the surname unless it opens the sentence as a common word."""
+    if not at_start:
+        return True
+    return not names.morph().word_is_known(word.lower()) or any("Surn" in p.tag for p in names.morph().parse(word))
+
+
+def _with_neighbour_surname(text, start, end):
+    before = re.search(r"([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)\s+$", text[max(0, start - 40):start])
+    if before:
+        at = start - len(before.group(0))
+        if _unknown_or_surname(before.group(1), _at_sentence_start(text, at)):
+            start = at
+    after = re.match(r"\s+([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)", text[end:end + 40])
+    if after and _unknown_or_surname(after.group(1), False) and not _name_like(after.group(1)) == "name":
+        end += after.end()
+    return start, end
+
+
+# --- numbers, addresses, dates -------------------------------------------------------------------
+
+def _phone_spans(text):
+    spans = []
+    for match in _PHONE_CANDIDATE.finditer(text):
+        chunk = match.group(0).rstrip()
+        digits = re.sub(r"\D", "", chunk)
+        plus = chunk.startswith("+") or chunk.startswith("(")
+        if (len(digits) == 11 and digits[0] in "78") or (len(digits) == 10 and digits[0] in "3489") or \
+                (plus and 10 <= len(digits) <= 13):
+            spans.append(Span(match.start(), match.start() + len(chunk), PHONE, MARKS[PHONE]))
+        elif 5 <= len(digits) <= 7 and re.fullmatch(r"\d{1,3}-\d{2}-\d{2}", chunk):
+            spans.append(Span(match.start(), match.start() + len(chunk), PHONE, MARKS[PHONE]))
+    return spans
+
+
+def _address_spans(text):
+    spans = []
+    parts = list(_ADDRESS_PART.finditer(text))
+    i = 0
+    while i < len(parts):
+        start, end = parts[i].start(), parts[i].end()
+        j = i + 1
+        while True:
+            while j < len(parts) and _ADDRESS_GLUE.fullmatch(text[end:parts[j].start()]):
+                end = parts[j].end()
+                j += 1
+            bare = _BARE_HOUSE.match(text, end) if re.search(_STREET, parts[j - 1].group(0), re.I) else None
+            if not bare:
+                break
+            end = bare.end()
+            while j < len(parts) and parts[j].start() < end:
+                j += 1
+        chunk = text[start:end]
+        lone_settlement = j == i + 1 and re.match(_SETTLEMENT, chunk, re.I) and not re.search(r"\d", chunk)
+        lone_index = j == i + 1 and re.fullmatch(r"\d{6}", chunk)
+        if lone_settlement:
+            spans.append(Span(start, end, PLACE, MARKS[PLACE]))
+        elif not lone_index:
+            spans.append(Span(start, end, ADDRESS, MARKS[ADDRESS]))
+        i = j
+    return spans
+
+
+def _document_spans(text):
+    spans = []
+    for pattern in _DOCUMENTS:
+        for match in pattern.finditer(text):
+            digits = re.sub(r"\D", "", match.group(0))
+            if pattern is _DOCUMENTS[-1] and re.fullmatch(r"(?:19|20)\d{2}", digits):
+                continue
+            spans.append(Span(match.start(), match.end(), DOCUMENT, MARKS[DOCUMENT]))
+    for pattern in _INSTITUTION_NUMBER:
+        for match in pattern.finditer(text):
+            spans.append(Span(match.start("n"), match.end("n"), NUMBER, MARKS[NUMBER]))
+    return spans
+
+
+def _date(day, month, year, today):
+    try:
+        if year is not None and year < 100:
+            year += 2000 if year <= today.year % 100 + 1 else 1900
+        return datetime.date(year or today.year, month, day)
+    except ValueError:
+        return None
+
+
+def _date_spans(text, persons, today):
+    births = {p.birth_date for p in persons if p.birth_date}
+    spans = []
+    found = []
+    for match in _DATE_NUMERIC.finditer(text):
+        found.append((match, _date(int(match.group(1)), int(match.group(2)), int(match.group(3)), today), True))
+    for match in _DATE_ISO.finditer(text):
+        found.append((match, _date(int(match.group(3)), int(match.group(2)), int(match.group(1)), today), True))
+    for match in _DATE_WORDS.finditer(text):
+        stem = match.group(2).lower()
+        month = next((n for n, s in enumerate(_MONTH_STEMS, 1) if stem.startswith(s) and
+                      (s != "ма" or stem[:3] in ("май", "мая", "мае", "маю"))), None)
+        if month:
+            year = int(match.group(3)) if match.group(3) else None
+            found.append((match, _date(int(match.group(1)), month, year, today), year is not None))
+    for match, day, has_year in found:
+        if day is None:
+            continue
+        end = match.end()
+        tail = _DATE_TAIL.match(text, end)
+        is_birth = day in births or bool(tail) or bool(_BIRTH_CONTEXT.search(text[max(0, match.start() - 30):
+                                                                                   match.start()]))
+        if tail:
+            end = tail.end()
+        if is_birth and day < today:
+            spans.append(Span(match.start(), end, BIRTH, _age_mark(day, today)))
+        else:
+            mark = f"[{MONTHS[day.month - 1]} {day.year}]" if has_year else f"[{MONTHS[day.month - 1]}]"
+            spans.append(Span(match.start(), end, DATE, mark))
+    for match in _BIRTH_YEAR.finditer(text):
+        age = max(today.year - int(match.group(1)), 0)
+        spans.append(Span(match.start(), match.end(), BIRTH, f"[возраст: около {_years(age)}]"))
+    return spans
+
+
+# --- natasha ------------------------------------------------------------------------------------
+
+@functools.cache
+def _natasha():
+    from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+
+    return Segmenter(), NewsNERTagger(NewsEmbedding())
+
+
+def _ner(text):
+    from natasha import Doc
+
+    segmenter, tagger = _natasha()
+    doc = Doc(text)
+    doc.segment(segmenter)
+    doc.tag_ner(tagger)
+    return [(s.start, s.stop, s.type) for s in doc.spans]
+
+
+def _place_and_org_spans(text, ner_spans):
+    spans = []
+    for start, end, kind in ner_spans:
+        chunk = text[start:end]
+        if kind == "LOC" and chunk.lower() not in _NOT_PLACES:
+            spans.append(Span(start, end, PLACE, MARKS[PLACE]))
+        elif kind == "ORG" and re.search(r"[«\"“„№]", chunk):
+            if chunk.count("«") > chunk.count("»") and text[end:end + 1] == "»":
+                end += 1
+            spans.append(Span(start, end, ORG, MARKS[ORG]))
+    return spans
+
+
+# --- putting it together ------------------------------------------------------------------------
+
+def _trimmed(text, piece, start, end):
+    """What is left of a span beside another one, without the spaces and words between them («у», «и»)."""
+    chunk = text[start:end]
+    lead = len(chunk) - len(chunk.lstrip(" ,;:-—–()"))
+    tail = len(chunk.rstrip(" ,;:-—–()"))
+    if piece.kind == PERSON:
+        words = list(re.finditer(r"[А-ЯЁA-Z][\w.-]*", chunk[lead:tail]))
+        if words:
+            lead, tail = lead + words[0].start(), lead + words[-1].end()
+    return Span(start + lead, start + max(tail, lead), piece.kind, piece.replacement, piece.person)
+
+
+def _resolve(text, candidates):
+    """Non-overlapping spans, the higher-priority kind winning; a lower one keeps the parts nobody else took."""
+    chosen: list[Span] = []
+    for span in sorted(candidates, key=lambda s: (-PRIORITY[s.kind], -(s.end - s.start), s.start)):
+        pieces = [span]
+        for taken in chosen:
+            rest = []
+            for piece in pieces:
+                if not piece.overlaps(taken):
+                    rest.append(piece)
+                    continue
+                if piece.start < taken.start:
+                    rest.append(_trimmed(text, piece, piece.start, taken.start))
+                if piece.end > taken.end:
+                    rest.append(_trimmed(text, piece, taken.end, piece.end))
+            pieces = rest
+        # A remainder is kept only if it still holds a word or a number (not a lone comma or space).
+        chosen += [p for p in pieces if p is span or p.end > p.start and
+                   re.search(r"[А-Яа-яЁёA-Za-z0-9]{2,}", text[p.start:p.end])]
+    return sorted(chosen, key=lambda s: s.start)
+
+
+def _words(text):
+    return [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
+
+
+def depersonalise(text: str, persons=(), today: datetime.date | None = None, use_ner=True) -> Result:
+    persons = list(persons)
+    today = today or timezone.localdate()
+    words = _words(text)
+    ner_spans = _ner(text) if use_ner and text.strip() else []
+    candidates = _known_spans(text, persons, words)
+    candidates += [Span(m.start(), m.end(), EMAIL, MARKS[EMAIL]) for m in _EMAIL.finditer(text)]
+    candidates += [Span(m.start(), m.end(), LINK, MARKS[LINK]) for m in _LINK.finditer(text)]
+    candidates += _phone_spans(text) + _document_spans(text) + _address_spans(text) + _date_spans(text, persons, today)
+    candidates += _other_person_spans(text, words, ner_spans) + _place_and_org_spans(text, ner_spans)
+    candidates += _known_details(text, persons)
+    spans = _resolve(text, candidates)
+    out, at = [], 0
+    for span in spans:
+        out.append(text[at:span.start])
+        out.append(span.replacement)
+        at = span.end
+    out.append(text[at:])
+    return Result(source=text, text="".join(out), spans=spans)
+
+
+def _known_details(text, persons):
+    """The known persons' own phone numbers and addresses, wherever and however they are written."""
+    spans = []
+    digits_map = [(i, ch) for i, ch in enumerate(text) if ch.isdigit()]
+    digits = "".join(ch for _, ch in digits_map)
+    for person in persons:
+        phone = re.sub(r"\D", "", person.phone)[-10:]
+        if len(phone) >= 6:
+            for match in re.finditer(re.escape(phone), digits):
+                spans.append(Span(digits_map[match.start()][0], digits_map[match.end() - 1][0] + 1, PHONE,
+                                  MARKS[PHONE]))
+        address = person.address.strip()
+        if len(address) > 5:
+            for match in re.finditer(re.escape(address), text, re.I):
+                spans.append(Span(match.start(), match.end(), ADDRESS, MARKS[ADDRESS]))
+    return spans
+
+
+def leaks(text: str, persons) -> list[str]:
+    """What of the known persons is still in a text a person edited: «name», «phone», «address», «birth date»."""
+    found = []
+    persons = list(persons)
+    if _known_spans(text, persons, _words(text)):
+        found.append("name")
+    for span in _known_details(text, persons):
+        found.append(span.kind)
+    births = {p.birth_date for p in persons if p.birth_date}
+    for span in _date_spans(text, persons, timezone.localdate()):
+        if span.kind == BIRTH and any(b.strftime(fmt) in text[span.start:span.end]
+                                      for b in births for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y")):
+            found.append("birth")
+    if _phone_spans(text):
+        found.append(PHONE)
+    for span in _address_spans(text):
+        if span.kind == ADDRESS:
+            found.append(ADDRESS)
+    return sorted(set(found))
