@@ -14,6 +14,7 @@ from lib.dates import add_months
 from lib.errors import ActionError
 from lib.state import check_transition
 from lib.uploads import safe_name, sniff
+from methods.training import check_team
 from people.models import Person
 
 from .models import (
@@ -76,6 +77,9 @@ def assign_facilitators(case, facilitators, *, actor):
             raise ActionError(_("%(name)s is not a facilitator of this service.") % {"name": user.short_name})
     if case.status not in OPEN_STATES:
         raise ActionError(_("Facilitators are assigned only while the case is open."))
+    refusal = check_team(facilitators)
+    if refusal:
+        raise ActionError(refusal)
     case.facilitators.set(facilitators)
     log.record(actor, "case.assign", case, fields=["facilitators"])
     if case.status == S.REGISTERED:

@@ -132,6 +132,8 @@ def case_detail(request, code):
         "can_manage": can_manage(request.user, case),
         "reportable": case.status in REPORTABLE_STATES,
         "S": CaseStatus,
+        "supervision": case.supervision_requests.prefetch_related("sessions__participants"),
+        "stories": case.library_stories.all(),
     }
     if context["can_work"] and case.is_open:
         context.update(

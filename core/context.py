@@ -21,6 +21,15 @@ def navigation(request):
         items.append((reverse("safety_notices"), _("Safety notices")))
     if roles & {Role.COORDINATOR, Role.ANALYST}:
         items.append((reverse("monitoring"), _("Monitoring")))
+    if roles & {Role.METHODOLOGIST, Role.FACILITATOR, Role.COORDINATOR}:
+        items.append((reverse("supervision_list"), _("Supervision")))
+    if roles & {Role.METHODOLOGIST, Role.FACILITATOR, Role.COORDINATOR, Role.ORGANISER}:
+        items.append((reverse("library"), _("Case library")))
+    if roles & {Role.METHODOLOGIST, Role.COORDINATOR}:
+        items.append((reverse("facilitators"), _("Facilitators")))
+    if roles & {Role.METHODOLOGIST, Role.ANALYST}:
+        items.append((reverse("network"), _("Network of services")))
+    items.append((reverse("knowledge"), _("Knowledge base")))
     if Role.ORGANISER in roles:
         items.append((reverse("events_manage"), _("Events")))
     if Role.ADMIN in roles:

@@ -7,6 +7,7 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "jpg": "image/jpeg",
     "png": "image/png",
+    "txt": "text/plain; charset=utf-8",
 }
 
 

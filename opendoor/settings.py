@@ -198,6 +198,8 @@ OPENDOOR_MATCH_PER_MINUTE = env_int("OPENDOOR_MATCH_PER_MINUTE", 60)
 
 # Closed cases are depersonalised this many years after closing (152-ФЗ: no longer than needed).
 OPENDOOR_RETENTION_YEARS = env_int("OPENDOOR_RETENTION_YEARS", 5)
+# Training hours a facilitator needs to lead a program alone (a trainee is assigned only with a qualified one).
+OPENDOOR_SOLO_HOURS = env_int("OPENDOOR_SOLO_HOURS", 72)
 
 # Regional setting: days the service has to answer a referral (DESIGN §4.1).
 OPENDOOR_ANSWER_DAYS = env_int("OPENDOOR_ANSWER_DAYS", 30)

@@ -29,6 +29,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("monitoring/", include("reports.urls")),
     path("events/", include("events.urls")),
+    path("methods/", include("methods.urls")),
     path("verify/<str:number>", event_views.verify, name="verify"),
     path("notifications/", core.notifications, name="notifications"),
     path("api/v1/", include("api.urls")),
