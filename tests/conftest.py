@@ -38,7 +38,18 @@ def _user(login, surname, agency, role):
     user = User.objects.create_user(login, password="pass-" + login, last_name=surname, first_name="Тест",
                                     patronymic="Тестович")
     Membership.objects.create(user=user, agency=agency, role=role)
+    if role == Role.FACILITATOR:
+        qualify(user)
     return user
+
+
+def qualify(user, hours=80):
+    """A facilitator who may lead a program alone under the regional rule (OPENDOOR_SOLO_HOURS = 72)."""
+    from methods.models import FacilitatorProfile, FacilitatorStatus, TrainingRecord
+
+    FacilitatorProfile.objects.create(user=user, status=FacilitatorStatus.FACILITATOR)
+    TrainingRecord.objects.create(user=user, course="Базовый курс ведущего", hours=hours, provider="Центр",
+                                  completed_on=datetime.date(2025, 5, 20), recorded_by=user)
 
 
 @pytest.fixture

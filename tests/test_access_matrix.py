@@ -13,6 +13,8 @@ from .conftest import CAST_ROLES, participant
 ALL = set(CAST_ROLES)
 REFERRERS = {"secretary", "guardian", "outsider"}
 SERVICE_CASE = {"coordinator", "facilitator"}
+SERVICE_STAFF = {"coordinator", "facilitator", "facilitator2"}
+LIBRARY_READERS = SERVICE_STAFF | {"methodologist", "organiser"}
 
 
 def expect(ok=(), forbidden=(), default=404, ok_code=200):
@@ -171,6 +173,30 @@ TABLE = {
                             expect(ok={"organiser"}, default=403, ok_code=None)),
     "case_close": ("post", lambda w: reverse("case_close", args=[w.case.code]),
                    expect(ok={"coordinator"}, forbidden={"facilitator"}, ok_code=None)),
+    # Methodological support: the methodologist reads depersonalised requests, never the case behind them.
+    "supervision_list": ("get", lambda w: reverse("supervision_list"),
+                         expect(ok=SERVICE_STAFF | {"methodologist"}, default=403)),
+    "session_new": ("get", lambda w: reverse("session_new"), expect(ok={"methodologist"}, default=403)),
+    "supervision": ("get", lambda w: reverse("supervision", args=[w.supervision.code]),
+                    expect(ok=SERVICE_CASE | {"methodologist"})),
+    "supervision_edit": ("get", lambda w: reverse("supervision_edit", args=[w.supervision.code]),
+                         expect(forbidden=SERVICE_CASE | {"methodologist"})),  # sent: no longer editable
+    "supervision_new": ("get", lambda w: reverse("supervision_new", args=[w.case.code]), expect(ok=SERVICE_CASE)),
+    "library_propose": ("get", lambda w: reverse("library_propose", args=[w.case.code]), expect(ok=SERVICE_CASE)),
+    "library": ("get", lambda w: reverse("library"), expect(ok=LIBRARY_READERS, default=403)),
+    "library_case": ("get", lambda w: reverse("library_case", args=[w.story.code]), expect(ok=LIBRARY_READERS)),
+    "library_pdf": ("get", lambda w: reverse("library_pdf", args=[w.story.code]), expect(ok=LIBRARY_READERS)),
+    "facilitators": ("get", lambda w: reverse("facilitators"),
+                     expect(ok={"coordinator", "methodologist"}, default=403)),
+    "facilitator": ("get", lambda w: reverse("facilitator", args=[w.facilitator_pk]),
+                    expect(ok={"coordinator", "methodologist", "facilitator"})),
+    "network": ("get", lambda w: reverse("network"), expect(ok={"methodologist", "analyst"}, default=403)),
+    "knowledge": ("get", lambda w: reverse("knowledge"), expect(ok=ALL)),
+    "knowledge_new": ("get", lambda w: reverse("knowledge_new"), expect(ok={"methodologist"}, default=403)),
+    "knowledge_doc": ("get", lambda w: reverse("knowledge_doc", args=[w.document.code]), expect(ok=ALL)),
+    "knowledge_edit": ("get", lambda w: reverse("knowledge_edit", args=[w.document.code]),
+                       expect(ok={"methodologist"}, default=403)),
+    "knowledge_file": ("get", lambda w: reverse("knowledge_file", args=[w.document.code, 1]), expect(ok=ALL)),
 }
 
 
@@ -214,7 +240,24 @@ def world(cast, make_case, make_referral, make_event, settings, tmp_path):
 
     api_token, _key = tokens.issue(agency=cast.commission, name="АИС КДН", scopes=["referrals:read"],
                                    actor=cast.admin)
+    from methods import actions as methods_actions
+    from methods.models import KnowledgeCategory
+
+    supervision = methods_actions.save_request(case, actor=cast.facilitator, question="Как быть?",
+                                               summary="Мать и сын (10 лет) в ссоре.", send=True)
+    story = methods_actions.propose_story(case, actor=cast.facilitator, title="Ссора матери и сына",
+                                          story="Мать и сын (10 лет) договорились.", lessons="", outcome="",
+                                          consent=True)
+    methods_actions.approve_story(story, actor=cast.coordinator)
+    methods_actions.publish_story(story, actor=cast.methodologist)
+    document = methods_actions.save_document(
+        actor=cast.methodologist, category=KnowledgeCategory.objects.create(name="Формы"), title="Форма согласия",
+        body="Текст формы.", note="", upload=SimpleUploadedFile("форма.txt", "Текст формы".encode()))
     return SimpleNamespace(
+        supervision=supervision,
+        story=story,
+        document=document,
+        facilitator_pk=cast.facilitator.pk,
         api_token=api_token,
         candidate=candidate,
         merge=merge,

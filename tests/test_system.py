@@ -64,7 +64,9 @@ def test_seed_demo_builds_a_consistent_region(db):
     for territory in Territory.objects.all():
         kinds = set(territory.agencies.values_list("kind", flat=True))
         assert {Agency.Kind.COMMISSION, Agency.Kind.GUARDIANSHIP, Agency.Kind.POLICE_JUVENILE} <= kinds
-    assert Agency.objects.filter(kind=Agency.Kind.RECONCILIATION_SERVICE).count() == 1
+    # The network: the main service that receives referrals, a school service and one in an institution.
+    assert Agency.objects.filter(kind=Agency.Kind.RECONCILIATION_SERVICE).count() == 3
+    assert set(Case.objects.values_list("service", flat=True)) == {Agency.main_service().pk}
     roles = {m.role for u in User.objects.filter(username__in=[
         "kdn", "opeka", "pdn", "koordinator", "vedushchiy", "vedushchiy2", "metodist", "analitik", "organizator",
         "admin"]) for m in u.memberships.all()}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Agency, Membership, Role, Territory, User
 from cases import actions as case_actions
+from methods import demo as methods_demo
 from cases.models import Case, CaseStatus, Consent, Meeting, OutcomeReport, Participant, Program, Screening
 from core import demo
 from people import registry
@@ -61,7 +62,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.build_region()
             self.build_users()
+            methods_demo.build(self.users, self.today)
             count = self.build_cases()
+            methods_demo.supervision_and_library(self.users, self.today)
             self.build_open_referrals()
             self.build_indicators()
             self.build_events()
