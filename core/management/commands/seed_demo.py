@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Agency, Membership, Role, Territory, User
 from cases import actions as case_actions
-from methods import demo as methods_demo
 from cases.models import Case, CaseStatus, Consent, Meeting, OutcomeReport, Participant, Program, Screening
 from core import demo
+from methods import demo as methods_demo
 from people import registry
 from referrals import actions as referral_actions
 from referrals.models import Referral, ReferralPerson, Situation
