@@ -66,6 +66,19 @@ def panels_for(user):
                        mine.filter(agreement__decision=Agreement.Decision.REFUSED, status=CaseStatus.FOLLOW_UP)))
         panels.append(("active", _("My cases in work"), "case",
                        mine.filter(status__in=[CaseStatus.PREPARATION, CaseStatus.PROGRAM])))
+    if Role.METHODOLOGIST in roles:
+        from methods.models import LibraryCase, SupervisionRequest
+
+        panels.append(("supervision", _("Requests for supervision waiting"), "supervision",
+                       SupervisionRequest.objects.filter(status=SupervisionRequest.Status.SENT).order_by("sent_at")))
+        panels.append(("publish", _("Library stories to publish"), "story",
+                       LibraryCase.objects.filter(status=LibraryCase.Status.APPROVED)))
+    if Role.COORDINATOR in roles:
+        from methods.models import LibraryCase
+
+        panels.append(("approve", _("Library stories to approve"), "story",
+                       LibraryCase.objects.filter(status=LibraryCase.Status.PROPOSED,
+                                                  service_id__in=user.agency_ids(Role.COORDINATOR))))
     unread = user.notifications.filter(read_at__isnull=True)
     if unread.exists():
         panels.insert(0, ("notifications", _("New notifications"), "notification", unread))

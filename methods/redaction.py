@@ -391,8 +391,16 @@ def _name_like(word):
     return ""
 
 
+def _common_word(chunk):
+    """A lone dictionary word the tagger took for a name («Программа:» at the start of a line)."""
+    if not re.fullmatch(r"[А-ЯЁ][а-яё]+", chunk):
+        return False
+    return names.morph().word_is_known(chunk.lower()) and not _name_like(chunk)
+
+
 def _other_person_spans(text, words, ner_spans):
-    spans = [Span(s, e, PERSON, MARKS[PERSON]) for s, e, kind in ner_spans if kind == "PER"]
+    spans = [Span(s, e, PERSON, MARKS[PERSON]) for s, e, kind in ner_spans if kind == "PER" and
+             not _common_word(text[s:e])]
     # Names the tagger missed: a patronymic anywhere, a first name or surname beside another name or an initial.
     i = 0
     while i < len(words):
