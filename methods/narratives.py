@@ -100,7 +100,7 @@ def _cap(word):
 
 class Generator:
     def __init__(self, seed=0, today=datetime.date(2026, 11, 30)):
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # nosec B311
         self.today = today
         self.pool = synthetic._surname_pool(self.rng)[0]
         self.by_sex, self.forms = synthetic._names_by_sex()

@@ -29,8 +29,8 @@ _MONTH_WORD = r"(?:январ[а-яё]*|феврал[а-яё]*|март[а-яё]
 # Kinds, what replaces them, and which wins when two overlap (higher first).
 KNOWN, EMAIL, LINK, DOCUMENT, PHONE, ADDRESS, BIRTH, DATE, NUMBER, PERSON, PLACE, ORG = (
     "known", "email", "link", "document", "phone", "address", "birth", "date", "number", "person", "place", "org")
-PRIORITY = {KNOWN: 100, EMAIL: 90, LINK: 90, DOCUMENT: 82, PHONE: 80, ADDRESS: 70, BIRTH: 65, DATE: 60,
-            NUMBER: 85, PERSON: 40, PLACE: 30, ORG: 20}
+PRIORITY = {KNOWN: 100, EMAIL: 90, LINK: 90, DOCUMENT: 80, PHONE: 80, ADDRESS: 70, BIRTH: 65, DATE: 60,
+            NUMBER: 85, PERSON: 40, PLACE: 30, ORG: 35}
 MARKS = {EMAIL: "[e-mail]", LINK: "[ссылка]", DOCUMENT: "[номер документа]", PHONE: "[телефон]", ADDRESS: "[адрес]",
          NUMBER: "[№]", PERSON: "[ФИО]", PLACE: "[место]", ORG: "[организация]"}
 
@@ -112,15 +112,18 @@ class Result:
 # --- rules --------------------------------------------------------------------------------------
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_LINK = re.compile(r"(?:https?://|www\.)\S+|\b(?:vk\.com|vk\.ru|t\.me|ok\.ru|instagram\.com|youtube\.com)/\S+"
+_LINK = re.compile(r"(?:https?://|www\.)\S+?(?=[.,;:!?)»]*(?:\s|$))"
+                   r"|\b(?:vk\.com|vk\.ru|t\.me|ok\.ru|instagram\.com|youtube\.com)/\S+?(?=[.,;:!?)»]*(?:\s|$))"
                    r"|(?<![\w@])@[A-Za-z0-9_.]{3,}", re.I)
 _DOCUMENTS = [
     re.compile(r"(?<![\d-])\d{3}-\d{3}-\d{3}[\s-]\d{2}(?!\d)"),                      # СНИЛС
     re.compile(r"(?<![\w-])[IVXLСС1І]{1,4}\s?-\s?[А-ЯЁ]{2}\s*№?\s*\d{6}(?!\d)"),     # свидетельство о рождении
     re.compile(r"(?<!\d)\d{2}\s?\d{2}\s*№?\s*\d{6}(?!\d)"),                           # паспорт
     re.compile(r"(?:серия|сер\.)\s*[\wА-ЯЁ-]{2,6}\s*(?:№|номер)\s*\d{4,}", re.I),
-    re.compile(r"(?<![\w/])(?:№|No\.?)\s*\d[\dА-ЯЁA-Z\-/]*(?:\.\d+)*"),  # any numbered document
+    # any numbered document: «№ 114/9», «№ 67 АА 123456»
+    re.compile(r"(?<![\w/])(?:№|No\.?)\s*\d[\dА-ЯЁA-Z\-/]*(?:\.\d+)*(?:\s(?:[А-ЯЁA-Z]{1,3}|\d{2,})(?![\w]))*"),
     re.compile(r"(?<![\d.,])\d{5,}(?:[ -]\d{2,})*(?![\d.,])"),                          # ИНН, полис, счёт …
+    re.compile(r"(?<![\d.,])\d{4}(?:[ -]\d{4}){2,}(?![\d.,])"),                         # полис, карта по 4 цифры
 ]
 _PHONE_CANDIDATE = re.compile(r"(?<![\w+(])(?:\+\s?|\()?\d[\d\s()\-–]{4,}\d(?![\d])")
 _INSTITUTION = (r"(?:школ[а-яё]*(?:-интернат[а-яё]*)?|сош|оош|нош|гимнази[а-яё]*|лице[йяюе][а-яё]*|"
@@ -136,7 +139,7 @@ _SETTLEMENT = r"(?:г\.|гор\.|город[а-яё]*|пос\.|посел[а-я�
 _STREET = r"(?:ул\.|улиц[а-яё]*|пр-т|пр\.|просп\.|проспект[а-яё]*|пер\.|переул[а-яё]*|б-р|бул\.|бульвар[а-яё]*|" \
           r"ш\.|шоссе|пл\.|площад[а-яё]*|наб\.|набережн[а-яё]*|мкр\.?|мкрн\.?|микрорайон[а-яё]*|проезд[а-яё]*|" \
           r"туп\.|тупик[а-яё]*|кв-л|квартал[а-яё]*|снт|тер\.)"
-_PROPER = r"[А-ЯЁ0-9][А-Яа-яЁё0-9\-.]*(?:\s+[А-ЯЁ][А-Яа-яЁё\-]*){0,2}"
+_PROPER = r"[А-ЯЁ0-9][А-Яа-яЁё0-9\-]*(?:\s+[А-ЯЁ][А-Яа-яЁё\-]*){0,2}"
 _ADDRESS_PART = re.compile(
     r"(?:\b\d{6}\b"
     r"|(?<![А-Яа-яЁё])" + _SETTLEMENT + r"\s*[А-ЯЁ][А-Яа-яЁё\-]+(?:\s+[А-ЯЁ][А-Яа-яЁё\-]+)?"
@@ -145,7 +148,7 @@ _ADDRESS_PART = re.compile(
     r"|(?<![А-Яа-яЁё])(?:д\.|дом[а-яё]*)\s*№?\s*\d+[а-яё]?(?:/\d+)?"
     r"|(?<![А-Яа-яЁё])(?:корп\.|корпус[а-яё]*|к\.|стр\.|строени[а-яё]+)\s*\d+"
     r"|(?<![А-Яа-яЁё])(?:кв\.|квартир[а-яё]*|комн\.|комнат[а-яё]*)\s*№?\s*\d+"
-    r"|[А-ЯЁ][а-яё]+(?:ая|ий|ой|ую|ом|ого)\s+(?:обл\.|област[а-яё]+|кра[йяею]|р-н|район[а-яё]*)"
+    r"|[А-ЯЁ][а-яё]+(?:ая|ий|ой|ую|ом|ого)\s+(?:обл\.|област[ьиюи]|областью|кра[йяею]|р-н[аеу]?|район(?:а|е|у|ом)?\b)"
     r"|(?<![А-Яа-яЁё])(?:обл\.|област[ьи])\s+[А-ЯЁ][а-яё]+ая)",
 )
 _ADDRESS_GLUE = re.compile(r"[\s,;]*")
@@ -167,7 +170,7 @@ _PREPOSITION_CASE = {
     "под": {"ablt"}, "перед": {"ablt"}, "за": {"ablt", "accs"}, "о": {"loct"}, "об": {"loct"}, "при": {"loct"},
     "на": {"accs", "loct"}, "в": {"accs", "loct"}, "про": {"accs"}, "через": {"accs"},
 }
-_NOT_PLACES = {"россия", "российская федерация", "рф", "ссср"}
+_NOT_PLACES = {"россия", "россии", "россию", "россией", "российская федерация", "российской федерации", "рф", "ссср"}
 _CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 
 
@@ -209,7 +212,7 @@ def _word_matches(word, person: KnownPerson):
     if not folded or not word[0].isupper():
         return None
     keys = person.keys
-    if keys["patronymic"] and folded[:3] == keys["patronymic"][:3] and \
+    if keys["patronymic"] and names.fold(folded)[:2] == keys["patronymic"][:2] and \
             names.patronymic_info(folded)[0] == keys["patronymic"]:
         return "patronymic"
     if keys["name_word"] and (names.name_groups(folded) & keys["name"] or _same_word(folded, keys["name_clean"])):
@@ -219,12 +222,16 @@ def _word_matches(word, person: KnownPerson):
     return None
 
 
-def _grammatical_case(text, start, words, gender=""):
+def _grammatical_case(text, start, words, gender="", person=None):
     """The case of a name group: from its name or patronymic, else its surname, narrowed by the person's gender
     and by a preposition before it."""
     before = re.findall(r"[А-Яа-яЁё]+", text[max(0, start - 12):start])
     allowed = _PREPOSITION_CASE.get(before[-1].lower()) if before else None
     best = None
+    if person is not None and not allowed:
+        given = {names.clean(getattr(person, part)) for part in ("name", "patronymic", "surname")} - {""}
+        if any(names.clean(word) in given for word, _kind in words):
+            return "nomn", "sing"  # written as the person's own nominative form («Ребёнок: Алиева Амина»)
     for part in ("name", "patronymic", "surname"):
         for word, kind in words:
             if kind != part:
@@ -312,10 +319,19 @@ def _known_spans(text, persons, words):
             candidates = fitting or candidates
         person = _choose(candidates, group, persons)
         kinds = [(w, h[person]) for w, h in group if person in h]
+        # «Елена Юрьевна Козлова» for a person known as «Козлова Елена»: the missing part belongs to the group.
+        while j < len(words) and not text[span_end:words[j][0]].strip():
+            kind = _name_like(words[j][2])
+            known_parts = {k for _w, k in kinds}
+            if not kind or kind in known_parts or getattr(persons[person], kind, "x"):
+                break
+            span_end = words[j][1]
+            kinds.append((words[j][2], kind))
+            j += 1
         if {kind for _, kind in kinds} == {"patronymic"} or _beside_another_name(text, start, span_end):
             i = j  # «Регина Валентиновна»: a patronymic alone, or a namesake beside a surname that is not theirs
             continue
-        case, number = _grammatical_case(text, start, kinds, persons[person].gender)
+        case, number = _grammatical_case(text, start, kinds, persons[person].gender, persons[person])
         head, _, extra = persons[person].label.partition(",")
         if number == "plur":  # «Петровы», «семья Петровых»: the family, not one person
             head, extra = "члены семьи", ""
@@ -573,8 +589,18 @@ def _ner(text):
     return [(s.start, s.stop, s.type) for s in doc.spans]
 
 
+_TOPONYM_ADJECTIVE = re.compile(r"(?<![А-Яа-яЁё.])([А-ЯЁ][а-яё]+(?:ск|цк)(?:ий|ого|ому|им|ом|ая|ой|ую|ое|ие|их|ими))\b")
+_NAMED_SCHOOL = re.compile(r"(?<![А-Яа-яЁё])[А-ЯЁ][а-яё]+(?:ск|цк)[а-яё]{1,3}\s+(?:СОШ|ООШ|НОШ|школ[а-яё]*|"
+                           r"гимнази[а-яё]*|лице[йяюе][а-яё]*|детск[а-яё]+ сад[а-яё]*|интернат[а-яё]*)")
+
+
 def _place_and_org_spans(text, ner_spans):
-    spans = []
+    spans = [Span(m.start(), m.end(), ORG, MARKS[ORG]) for m in _NAMED_SCHOOL.finditer(text)]
+    # «Сафоновского районного суда», «Кимрский район»: an adjective made from a place name, inside a sentence.
+    for match in _TOPONYM_ADJECTIVE.finditer(text):
+        word = match.group(1)
+        if not _at_sentence_start(text, match.start()) and not word.lower().startswith(("российск", "советск")):
+            spans.append(Span(match.start(), match.end(), PLACE, MARKS[PLACE]))
     for start, end, kind in ner_spans:
         chunk = text[start:end]
         if kind == "LOC" and chunk.lower() not in _NOT_PLACES:
@@ -622,6 +648,25 @@ def _resolve(text, candidates):
     return sorted(chosen, key=lambda s: s.start)
 
 
+def _tidy(text, spans):
+    """Readable output: «мать, Иванова М. П.,» → «мать,» (no «мать, мать»); adjacent same marks merged."""
+    out = []
+    for span in spans:
+        if span.kind == KNOWN:
+            head = re.split(r"[\s(]", span.replacement.strip(), maxsplit=1)[0].lower()
+            before = re.search(r"([А-Яа-яЁё]+)([\s,—–-]*)$", text[max(0, span.start - 40):span.start])
+            at = span.start - len(before.group(2)) if before else span.start
+            if before and before.group(1).lower() == head and (not out or out[-1].end <= at):
+                extra = re.search(r"\(.*\)", span.replacement)
+                span = Span(at, span.end, KNOWN, f" {extra.group(0)}" if extra else "", span.person)
+        if out and out[-1].kind == span.kind and span.kind != KNOWN and \
+                re.fullmatch(r"[\s«»\"]*", text[out[-1].end:span.start]):
+            out[-1] = Span(out[-1].start, span.end, span.kind, span.replacement)
+            continue
+        out.append(span)
+    return out
+
+
 def _words(text):
     return [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
 
@@ -637,7 +682,7 @@ def depersonalise(text: str, persons=(), today: datetime.date | None = None, use
     candidates += _phone_spans(text) + _document_spans(text) + _address_spans(text) + _date_spans(text, persons, today)
     candidates += _other_person_spans(text, words, ner_spans) + _place_and_org_spans(text, ner_spans)
     candidates += _known_details(text, persons)
-    spans = _resolve(text, candidates)
+    spans = _tidy(text, _resolve(text, candidates))
     out, at = [], 0
     for span in spans:
         out.append(text[at:span.start])

@@ -88,7 +88,9 @@ def profile_rows(users):
         status = statuses.get(user.pk, FacilitatorStatus.TRAINEE)
         rows.append({
             "user": user, "status": status,
-            "services": ", ".join(m.agency.short_name for m in user.memberships_cached if m.role == Role.FACILITATOR), "status_label": labels[status], "hours": hours,
+            "services": ", ".join(m.agency.short_name for m in user.memberships_cached
+                                  if m.role == Role.FACILITATOR),
+            "status_label": labels[status], "hours": hours,
             "solo": status != FacilitatorStatus.TRAINEE and hours >= required_hours(),
             "sessions": sessions.get(user.pk, 0), "programs": programs.get(user.pk, {}),
             "programs_total": sum(programs.get(user.pk, {}).values()),
