@@ -414,6 +414,19 @@ def _common_word(chunk):
     return names.morph().word_is_known(chunk.lower()) and not _name_like(chunk)
 
 
+# First names that are also common words: at the start of a sentence they need a second name-like word.
+_COMMON_WORD_NAMES = {"вера", "надежда", "любовь", "роман", "слава", "мир", "лев", "лилия", "роза", "марс", "заря",
+                      "майя", "ангелина", "алмаз", "руслан", "влад"}
+# A capitalised word right after a person's job is their surname, however rare («учитель Пак», «инспектора Ли»).
+_AFTER_ROLE = re.compile(
+    r"(?:учител|инспектор|специалист|педагог|психолог|директор|завуч|воспитател|врач|сосед|куратор|руководител|"
+    r"заведующ|следовател|участков|секретар|юрист|адвокат|опекун|тренер|вожат|медсестр|фельдшер|"
+    r"социальн[а-яё]+ работник)"
+    r"[а-яё]*\s+([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)\b")
+_INSTITUTION_WORDS = {"опека", "комиссия", "служба", "центр", "школа", "полиция", "суд", "управление", "отдел",
+                      "департамент", "министерство", "администрация", "учреждение", "организация"}
+
+
 def _other_person_spans(text, words, ner_spans):
     spans = [Span(s, e, PERSON, MARKS[PERSON]) for s, e, kind in ner_spans if kind == "PER" and
              not _common_word(text[s:e])]
@@ -435,14 +448,19 @@ def _other_person_spans(text, words, ner_spans):
         before = _INITIAL.fullmatch(text[max(0, start - 6):start].lstrip()) if start else None
         strong = "patronymic" in kinds or len(kinds) > 1 or initials or before
         mid_sentence = not _at_sentence_start(text, start)
-        if strong or (mid_sentence and kind == "name") or (mid_sentence and kind == "surname" and
-                                                            names.looks_like_surname(word)):
+        opening_name = kind == "name" and word.lower() not in _COMMON_WORD_NAMES
+        if strong or (mid_sentence and kind == "name") or opening_name or (
+                mid_sentence and kind == "surname" and names.looks_like_surname(word)):
             s = start - len(before.group(0)) if before else start
             e = initials.end() if initials else last
             if "patronymic" in kinds and len(kinds) >= 2:
                 s, e = _with_neighbour_surname(text, s, e)
             spans.append(Span(s, e, PERSON, MARKS[PERSON]))
         i = j
+    for match in _AFTER_ROLE.finditer(text):
+        if names.morph().parse(match.group(1))[0].normal_form not in _INSTITUTION_WORDS:
+            trailing = _INITIAL.match(text, match.end(1))
+            spans.append(Span(match.start(1), trailing.end() if trailing else match.end(1), PERSON, MARKS[PERSON]))
     for match in re.finditer(r"(?<![А-Яа-яЁё])[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?|"
                              r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s[А-ЯЁ]\.\s?[А-ЯЁ]\.", text):
         spans.append(Span(match.start(), match.end(), PERSON, MARKS[PERSON]))
@@ -519,6 +537,8 @@ def _document_spans(text):
             digits = re.sub(r"\D", "", match.group(0))
             if pattern is _DOCUMENTS[-1] and re.fullmatch(r"(?:19|20)\d{2}", digits):
                 continue
+            if re.search(r"-?(?:ФЗ|ФКЗ|ОЗ|КЗ)$", match.group(0)):
+                continue  # a law's number («№ 120-ФЗ») identifies no one
             spans.append(Span(match.start(), match.end(), DOCUMENT, MARKS[DOCUMENT]))
     for pattern in _INSTITUTION_NUMBER:
         for match in pattern.finditer(text):

@@ -97,3 +97,27 @@ def test_the_command_explains_bad_input_in_russian(tmp_path):
         call_command("depersonalise", str(source), str(tmp_path / "out.txt"))
     with pytest.raises(CommandError, match="Фамилия Имя Отчество=роль"):
         call_command("depersonalise", str(source), str(tmp_path / "out.txt"), "--person", "Иванова")
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("Зарина пришла вовремя.", "Зарина"),
+    ("По словам инспектора Пак, всё спокойно.", "Пак"),
+    ("Об этом сообщила учитель Бондарь.", "Бондарь"),
+    ("Классный руководитель Ли А. В. позвонила.", "Ли А"),
+    ("Учится в МКОУ Ивановская СОШ.", "Ивановская"),
+    ("Решением Сафоновского районного суда отец лишён прав.", "Сафоновского"),
+    ("Полис ОМС 6754 3210 9876 5432.", "6754"),
+    ("Протокол № 67 АА 123456 составлен.", "123456"),
+])
+def test_names_and_places_beyond_the_dictionaries(text, secret):
+    assert secret not in run(text).text
+
+
+def test_a_law_number_and_russia_stay():
+    text = "Согласно Федеральному закону № 120-ФЗ служба МВД России работает с семьями."
+    assert run(text).text == text
+
+
+def test_no_double_role_after_an_apposition():
+    assert run("Отчим, Петров Сергей Николаевич, согласился.").text == "Отчим, согласился."
+    assert run("Мать — Иванова Мария Петровна.").text == "Мать."
