@@ -12,7 +12,8 @@ import re
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
 
 from lib.errors import ActionError
@@ -74,8 +75,13 @@ def lemmas(text: str) -> str:
     return " " + " ".join(lemma(w) for w in _WORDS.findall(text)) + " "
 
 
+def _plain(text):
+    """ё → е: the Russian stemmer treats «ребёнка» and «ребенка» as different words, people type both."""
+    return text.replace("ё", "е").replace("Ё", "Е")
+
+
 def index(document, version):
-    document.search_text = "\n".join(p for p in (version.body, version.file_text) if p)
+    document.search_text = _plain("\n".join(p for p in (version.body, version.file_text) if p))
     document.lemmas = lemmas(f"{document.title} {document.search_text}")
     document.updated_at = version.created_at
     document.save()
@@ -90,9 +96,10 @@ def search(query: str, category=None):
     if not query:
         return [(d, "") for d in documents.order_by("category__order", "title")]
     if connection.vendor == "postgresql":
-        vector = SearchVector("title", weight="A", config="russian") + \
+        title = Replace(Replace("title", Value("ё"), Value("е")), Value("Ё"), Value("Е"))
+        vector = SearchVector(title, weight="A", config="russian") + \
             SearchVector("search_text", weight="B", config="russian")
-        ts_query = SearchQuery(query, config="russian", search_type="websearch")
+        ts_query = SearchQuery(_plain(query), config="russian", search_type="websearch")
         found = documents.annotate(rank=SearchRank(vector, ts_query)).filter(rank__gt=0).order_by("-rank", "title")
     else:
         words = [lemma(w) for w in _WORDS.findall(query)]

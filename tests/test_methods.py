@@ -71,7 +71,8 @@ def test_supervision_round_trip_without_a_leak(client, cast, make_case):
     client.force_login(cast.methodologist)
     listing = client.get(reverse("supervision_list")).content.decode()
     detail = client.get(reverse("supervision", args=[item.code])).content.decode()
-    for secret in SECRETS + [case.code, case.journal_number]:
+    child = case.referral.persons.get(role="child").person
+    for secret in SECRETS + ["Мира, д. 3", f"{child.birth_date:%d.%m.%Y}", case.code, case.journal_number]:
         assert secret not in listing and secret not in detail, secret
     assert "мать" in detail.lower()
     # The methodologist cannot reach the case, its pages or a draft from it.
