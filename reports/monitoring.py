@@ -7,12 +7,14 @@ hidden one cannot be derived from the total."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, F, Min, Q, Sum
+from django.db import connection
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
 from cases.models import Case, Meeting, NotHeldReason, OutcomeReport, ProgramKind
+from events.models import Certificate
 from referrals.models import Referral, Situation
 from safety.models import SafetyNotice
 
@@ -51,13 +53,17 @@ class Scope:
         return q
 
 
-def _breakdown(queryset, field, labels):
-    rows = dict(queryset.values_list(field).annotate(n=Count("id")).order_by())
-    return [(str(labels.get(key, key)), rows.get(key, 0)) for key in labels if rows.get(key, 0)]
+def _aggregate(queryset, **aggregates):
+    """`aggregate()` as a lazy queryset of one row (grouped by a constant), so its SQL can be compiled once."""
+    return queryset.annotate(_one=Value(1)).values("_one").annotate(**aggregates).values_list(*aggregates).order_by()
 
 
-def compute(scope: Scope) -> dict:
-    """Eleven aggregate queries: scalar figures share one query per table through conditional counts."""
+def _grouped(queryset, field):
+    return queryset.values_list(field).annotate(n=Count("id")).order_by()
+
+
+def _queries(scope: Scope) -> dict:
+    """Every query of the report (thirteen, each one aggregate in the database), as lazy querysets."""
     period = (scope.start, scope.end)
     first, after = scope.moments()
     in_scope = Referral.objects.filter(scope.referral_filter())
@@ -67,66 +73,132 @@ def compute(scope: Scope) -> dict:
                                            signed_at__lt=after)
     R, Out = Referral.Status, OutcomeReport.Outcome
     decided = Q(decided_at__gte=first, decided_at__lt=after)
-    counts = in_scope.aggregate(
-        referrals=Count("id", filter=Q(submitted_on__range=period)),
-        accepted=Count("id", filter=decided & Q(status=R.ACCEPTED)),
-        declined=Count("id", filter=decided & Q(status=R.DECLINED)),
-    )
-    figures = reports.aggregate(
-        completed=Count("id", filter=Q(held=True)),
-        not_completed=Count("id", filter=Q(held=False)),
-        minors=Sum("minors"),
-        adults=Sum("adults"),
-        agreements=Count("id", filter=Q(held=True, outcome__in=[Out.AGREEMENT, Out.PARTIAL])),
-        days_to_report=Avg(DaysBetween(F("signed_at"), F("case__referral__created_at"))),
-    )
-    first_meetings = opened.annotate(first=Min("meetings__date")).filter(first__isnull=False).aggregate(
-        d=Avg(DaysBetween(F("first"), F("referral__submitted_on"))))["d"]
-    held = reports.filter(held=True)
     not_held = reports.filter(held=False)
-    completed = figures["completed"]
-    return {
-        "scope": scope,
-        **counts,
-        "by_source": _breakdown(referrals, "agency__kind", dict(Agency.Kind.choices)),
-        "by_situation": _breakdown(referrals, "situation", dict(Situation.choices)),
-        "by_kind": _breakdown(opened, "program__kind", dict(ProgramKind.choices)),
-        "completed": completed,
-        "not_completed": figures["not_completed"],
-        "not_completed_reasons": _breakdown(not_held, "case__not_held_reason", dict(NotHeldReason.choices))
-        + _breakdown(not_held.exclude(outcome=Out.NOT_HELD), "outcome", dict(Out.choices)),
-        "minors": figures["minors"] or 0,
-        "adults": figures["adults"] or 0,
-        "agreements": figures["agreements"],
-        "agreement_share": round(100 * figures["agreements"] / completed) if completed else None,
-        "followup": _breakdown(held.exclude(followup_result=OutcomeReport.FollowUpResult.NOT_CHECKED),
-                               "followup_result", dict(OutcomeReport.FollowUpResult.choices)),
-        "safety_notices": SafetyNotice.objects.filter(scope.referral_filter("case__referral__"), sent_at__gte=first,
-                                                      sent_at__lt=after).count(),
-        "days_to_first_meeting": _days(first_meetings),
-        "days_to_report": _days(figures["days_to_report"]),
-        "facilitators": Meeting.objects.filter(scope.referral_filter("case__referral__"), held=True,
-                                               date__range=period)
-        .exclude(case__facilitators=None).values("case__facilitators").distinct().count(),
-        **_training(scope, period),
-        "trend": [(month_start_date(month), n) for month, n in
-                  referrals.annotate(month=MonthStart("submitted_on")).values_list("month")
-                  .annotate(n=Count("id")).order_by("month")],
-    }
-
-
-def _training(scope, period):
-    """People trained and certificates issued at the service's events that ended in the period. Events are
-    regional, so a territory or agency scope narrows them to participants from there."""
-    from events.models import Certificate
-
+    first_meeting = Meeting.objects.filter(case=OuterRef("pk")).order_by("date").values("date")[:1]
     certificates = Certificate.objects.filter(revoked_at__isnull=True, registration__event__ends_on__range=period)
-    if scope.territory_id:
+    if scope.territory_id:  # events are regional: a territory or agency narrows them to participants from there
         certificates = certificates.filter(registration__territory_id=scope.territory_id)
     if scope.agency_id:
         certificates = certificates.filter(registration__agency_id=scope.agency_id)
-    return certificates.aggregate(people_trained=Count("registration__email", distinct=True),
-                                  certificates=Count("id"))
+    return {
+        "counts": _aggregate(
+            in_scope, referrals=Count("id", filter=Q(submitted_on__range=period)),
+            accepted=Count("id", filter=decided & Q(status=R.ACCEPTED)),
+            declined=Count("id", filter=decided & Q(status=R.DECLINED))),
+        "figures": _aggregate(
+            reports, completed=Count("id", filter=Q(held=True)), not_completed=Count("id", filter=Q(held=False)),
+            minors=Sum("minors"), adults=Sum("adults"),
+            agreements=Count("id", filter=Q(held=True, outcome__in=[Out.AGREEMENT, Out.PARTIAL])),
+            days_to_report=Avg(DaysBetween(F("signed_at"), F("case__referral__created_at")))),
+        "first_meetings": _aggregate(opened.annotate(first=Subquery(first_meeting)),
+                                     d=Avg(DaysBetween(F("first"), F("referral__submitted_on")))),
+        "by_source": _grouped(referrals, "agency__kind"),
+        "by_situation": _grouped(referrals, "situation"),
+        "by_kind": _grouped(opened, "program__kind"),
+        "not_held_reasons": _grouped(not_held, "case__not_held_reason"),
+        "not_held_outcomes": _grouped(not_held.exclude(outcome=Out.NOT_HELD), "outcome"),
+        "followup": _grouped(reports.filter(held=True).exclude(
+            followup_result=OutcomeReport.FollowUpResult.NOT_CHECKED), "followup_result"),
+        "safety": _aggregate(SafetyNotice.objects.filter(scope.referral_filter("case__referral__"),
+                                                         sent_at__gte=first, sent_at__lt=after), n=Count("id")),
+        "facilitators": _aggregate(Meeting.objects.filter(scope.referral_filter("case__referral__"), held=True,
+                                                          date__range=period),
+                                   n=Count("case__facilitators", distinct=True)),
+        "training": _aggregate(certificates, people=Count("registration__email", distinct=True), n=Count("id")),
+        "trend": referrals.annotate(month=MonthStart("submitted_on")).values_list("month")
+        .annotate(n=Count("id")).order_by("month"),
+    }
+
+
+class _Compiled:
+    """The report's SQL compiled once per database and scope shape, then run with the scope's values bound —
+    like a prepared statement. Compiling thirteen ORM queries costs several times more than running them on a
+    region's data; the querysets above stay the single definition of every figure."""
+
+    SENTINEL = Scope(datetime.date(1901, 2, 3), datetime.date(1902, 3, 4), 901_234_567, 901_234_568)
+    cache: dict = {}
+
+    @classmethod
+    def rows(cls, scope: Scope) -> dict:
+        key = (connection.vendor, connection.alias, bool(scope.territory_id), bool(scope.agency_id))
+        plan = cls.cache.get(key)
+        if plan is None:
+            plan = cls.cache[key] = cls._plan(scope)
+        values = cls._values(scope)
+        out = {}
+        with connection.cursor() as cursor:
+            for name, (sql, slots) in plan.items():
+                cursor.execute(sql, [values[slot] if isinstance(slot, str) else slot.value for slot in slots])
+                out[name] = cursor.fetchall()
+        return out
+
+    @classmethod
+    def _values(cls, scope):
+        first, after = scope.moments()
+        ops = connection.ops
+        return {"start": ops.adapt_datefield_value(scope.start), "end": ops.adapt_datefield_value(scope.end),
+                "first": ops.adapt_datetimefield_value(first), "after": ops.adapt_datetimefield_value(after),
+                "territory": scope.territory_id, "agency": scope.agency_id}
+
+    @classmethod
+    def _plan(cls, scope):
+        sentinel = Scope(cls.SENTINEL.start, cls.SENTINEL.end,
+                         cls.SENTINEL.territory_id if scope.territory_id else None,
+                         cls.SENTINEL.agency_id if scope.agency_id else None)
+        first, after = sentinel.moments()
+        raw = {"start": sentinel.start, "end": sentinel.end, "first": first, "after": after,
+               "territory": sentinel.territory_id, "agency": sentinel.agency_id}
+        adapted = cls._values(sentinel)
+        plan = {}
+        for name, queryset in _queries(sentinel).items():
+            sql, params = queryset.query.get_compiler(connection.alias).as_sql()
+            slots = []
+            for param in params:
+                slot = next((k for k in raw if raw[k] is not None and param in (raw[k], adapted[k])), None)
+                slots.append(slot or _Constant(param))
+            plan[name] = (sql, slots)
+        return plan
+
+
+@dataclass(frozen=True)
+class _Constant:
+    value: object
+
+
+def _labelled(rows, labels):
+    counts = dict(rows)
+    return [(str(labels.get(key, key)), counts.get(key, 0)) for key in labels if counts.get(key, 0)]
+
+
+def compute(scope: Scope) -> dict:
+    """The report's figures for a scope: thirteen aggregate queries (see `_queries`)."""
+    rows = _Compiled.rows(scope)
+    referrals, accepted, declined = rows["counts"][0]
+    completed, not_completed, minors, adults, agreements, days_to_report = rows["figures"][0]
+    people_trained, certificates = rows["training"][0]
+    return {
+        "scope": scope,
+        "referrals": referrals or 0, "accepted": accepted or 0, "declined": declined or 0,
+        "by_source": _labelled(rows["by_source"], dict(Agency.Kind.choices)),
+        "by_situation": _labelled(rows["by_situation"], dict(Situation.choices)),
+        "by_kind": _labelled(rows["by_kind"], dict(ProgramKind.choices)),
+        "completed": completed or 0,
+        "not_completed": not_completed or 0,
+        "not_completed_reasons": _labelled(rows["not_held_reasons"], dict(NotHeldReason.choices))
+        + _labelled(rows["not_held_outcomes"], dict(OutcomeReport.Outcome.choices)),
+        "minors": minors or 0,
+        "adults": adults or 0,
+        "agreements": agreements or 0,
+        "agreement_share": round(100 * agreements / completed) if completed else None,
+        "followup": _labelled(rows["followup"], dict(OutcomeReport.FollowUpResult.choices)),
+        "safety_notices": rows["safety"][0][0] or 0,
+        "days_to_first_meeting": _days(rows["first_meetings"][0][0]),
+        "days_to_report": _days(days_to_report),
+        "facilitators": rows["facilitators"][0][0] or 0,
+        "people_trained": people_trained or 0,
+        "certificates": certificates or 0,
+        "trend": [(month_start_date(month), n) for month, n in rows["trend"]],
+    }
 
 
 def _days(value):
