@@ -62,6 +62,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "opendoor.urls"
 WSGI_APPLICATION = "opendoor.wsgi.application"
 
+# Inputs and selects written in Python (lib/renderers.py): the same HTML, without a template per <option>.
+FORM_RENDERER = "lib.renderers.FastRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
