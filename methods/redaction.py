@@ -29,7 +29,7 @@ _MONTH_WORD = r"(?:январ[а-яё]*|феврал[а-яё]*|март[а-яё]
 # Kinds, what replaces them, and which wins when two overlap (higher first).
 KNOWN, EMAIL, LINK, DOCUMENT, PHONE, ADDRESS, BIRTH, DATE, NUMBER, PERSON, PLACE, ORG = (
     "known", "email", "link", "document", "phone", "address", "birth", "date", "number", "person", "place", "org")
-PRIORITY = {KNOWN: 100, EMAIL: 90, LINK: 90, DOCUMENT: 80, PHONE: 80, ADDRESS: 70, BIRTH: 65, DATE: 60,
+PRIORITY = {KNOWN: 100, EMAIL: 90, LINK: 90, DOCUMENT: 80, PHONE: 80, ADDRESS: 81, BIRTH: 65, DATE: 60,
             NUMBER: 85, PERSON: 40, PLACE: 30, ORG: 35}
 MARKS = {EMAIL: "[e-mail]", LINK: "[ссылка]", DOCUMENT: "[номер документа]", PHONE: "[телефон]", ADDRESS: "[адрес]",
          NUMBER: "[№]", PERSON: "[ФИО]", PLACE: "[место]", ORG: "[организация]"}
@@ -122,8 +122,8 @@ _DOCUMENTS = [
     re.compile(r"(?:серия|сер\.)\s*[\wА-ЯЁ-]{2,6}\s*(?:№|номер)\s*\d{4,}", re.I),
     # any numbered document: «№ 114/9», «№ 67 АА 123456»
     re.compile(r"(?<![\w/])(?:№|No\.?)\s*\d[\dА-ЯЁA-Z\-/]*(?:\.\d+)*(?:\s(?:[А-ЯЁA-Z]{1,3}|\d{2,})(?![\w]))*"),
-    re.compile(r"(?<![\d.,])\d{5,}(?:[ -]\d{2,})*(?![\d.,])"),                          # ИНН, полис, счёт …
-    re.compile(r"(?<![\d.,])\d{4}(?:[ -]\d{4}){2,}(?![\d.,])"),                         # полис, карта по 4 цифры
+    re.compile(r"(?<!\d)(?<!\d[.,])\d{5,}(?:[ -]\d{2,})*(?!\d)(?![.,]\d)"),             # ИНН, полис, счёт …
+    re.compile(r"(?<!\d)(?<!\d[.,])\d{4}(?:[ -]\d{4}){2,}(?!\d)(?![.,]\d)"),            # полис, карта по 4 цифры
 ]
 _PHONE_CANDIDATE = re.compile(r"(?<![\w+(])(?:\+\s?|\()?\d[\d\s()\-–]{4,}\d(?![\d])")
 _INSTITUTION = (r"(?:школ[а-яё]*(?:-интернат[а-яё]*)?|сош|оош|нош|гимнази[а-яё]*|лице[йяюе][а-яё]*|"
@@ -158,7 +158,9 @@ _DATE_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _DATE_WORDS = re.compile(
     r"(?<!\d)(\d{1,2})(?:-?го)?\s+(" + _MONTH_WORD + r")(?:\s+(\d{4})(?:\s*(?:г\.|года|году|г\b))?)?", re.I)
 _DATE_TAIL = re.compile(r"\s*(?:г\.\s*р\.?|г\.р\.?|гр\.|года рождения|г\. рождения)", re.I)
-_BIRTH_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:г\.\s*р\.?|г\.р\.?|гр\.|года рождения|г\. рождения)", re.I)
+_BIRTH_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:г\.\s*р\.?|г\.р\.?|гр\.|года рождения|г\. рождения)"
+                         r"|(?:родил[а-яё]*|рожд[а-яё]+)\s+в\s+((?:19|20)\d{2})\s*(?:году|г\.)", re.I)
+_DAY_MONTH = re.compile(r"\b(?:на|с|со|до|от|по|к|ко|в|за|дата|числа)\s(?P<d>\d{1,2})\.(?P<m>\d{2})(?!\d|\.\d)", re.I)
 _BIRTH_CONTEXT = re.compile(r"(?:родил[а-яё]*|рожд[а-яё]*|д\.\s?р\.|др|д/р|дата рожд[а-яё.]*)[\s:,]*$", re.I)
 _SENTENCE_END = re.compile(r"(?:^|[.!?…\n]\s*|^\s*[-–—•*]\s*)[«\"(]?$")
 _WORD = re.compile(r"[А-Яа-яЁёA-Za-z]+(?:-[А-Яа-яЁё]+)?")
@@ -585,8 +587,14 @@ def _date_spans(text, persons, today):
             mark = f"[{MONTHS[day.month - 1]} {day.year}]" if has_year else f"[{MONTHS[day.month - 1]}]"
             spans.append(Span(match.start(), end, DATE, mark))
     for match in _BIRTH_YEAR.finditer(text):
-        age = max(today.year - int(match.group(1)), 0)
-        spans.append(Span(match.start(), match.end(), BIRTH, f"[возраст: около {_years(age)}]"))
+        year = match.group(1) or match.group(2)
+        age = max(today.year - int(year), 0)
+        start = match.start(1) if match.group(1) else match.start(2)
+        spans.append(Span(start, match.end(), BIRTH, f"[возраст: около {_years(age)}]"))
+    for match in _DAY_MONTH.finditer(text):  # «на 15.03»: a day without a year
+        day = _date(int(match.group("d")), int(match.group("m")), today.year, today)
+        if day:
+            spans.append(Span(match.start("d"), match.end(), DATE, f"[{MONTHS[day.month - 1]}]"))
     return spans
 
 
