@@ -1,3 +1,5 @@
+import time
+
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -5,6 +7,9 @@ from django.urls import reverse
 from .security import two_factor_required
 
 OPEN_PATHS = ("/static/", "/healthz", "/logout/", "/2fa/", "/login/")
+# The idle timeout (SESSION_COOKIE_AGE) slides with activity; the session is written at most once this often,
+# not on every request.
+TOUCH_SECONDS = 60
 
 
 class SessionGuardMiddleware:
@@ -21,4 +26,7 @@ class SessionGuardMiddleware:
                 return redirect(reverse("login"))
             if two_factor_required(user) and not request.session.get("2fa") and not request.path.startswith(OPEN_PATHS):
                 return redirect(reverse("two_factor"))
+            now = int(time.time())
+            if now - request.session.get("seen", 0) >= TOUCH_SECONDS:
+                request.session["seen"] = now  # a modified session is saved with a new expiry
         return self.get_response(request)

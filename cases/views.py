@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -106,7 +106,10 @@ def case_document(request, code, name):
 def case_detail(request, code):
     case = get_case_for_user(request.user, code)
     log.record_read(request.user, case)
-    participants = case.participants.select_related("person").prefetch_related("consents")
+    # Participants with their consents once: the page lists them and the agreement's sharing depends on them.
+    prefetch_related_objects([case], Prefetch(
+        "participants", queryset=Participant.objects.select_related("person").prefetch_related("consents")))
+    participants = case.participants.all()
     agreement = getattr(case, "agreement", None)
     items = (
         agreement.items.prefetch_related("followups") if agreement else AgreementItem.objects.none()
@@ -132,7 +135,7 @@ def case_detail(request, code):
         "can_manage": can_manage(request.user, case),
         "reportable": case.status in REPORTABLE_STATES,
         "S": CaseStatus,
-        "supervision": case.supervision_requests.prefetch_related("sessions__participants"),
+        "supervision": case.supervision_requests.prefetch_related("sessions"),
         "stories": case.library_stories.all(),
     }
     if context["can_work"] and case.is_open:

@@ -18,7 +18,7 @@ def panels_for(user):
     panels = []
     roles = set(user.roles)
     referrals = referrals_visible_to(user).select_related("agency")
-    cases = cases_visible_to(user).select_related("referral__agency").prefetch_related("facilitators")
+    cases = cases_visible_to(user).select_related("referral__agency")  # the panels show no facilitators
     if Role.REFERRER in roles:
         own = referrals.filter(agency_id__in=user.agency_ids(Role.REFERRER))
         panels.append(("overdue", _("Answers overdue"), "referral",
@@ -79,10 +79,10 @@ def panels_for(user):
         panels.append(("approve", _("Library stories to approve"), "story",
                        LibraryCase.objects.filter(status=LibraryCase.Status.PROPOSED,
                                                   service_id__in=user.agency_ids(Role.COORDINATOR))))
-    unread = user.notifications.filter(read_at__isnull=True)
-    if unread.exists():
-        panels.insert(0, ("notifications", _("New notifications"), "notification", unread))
-    return [panel(key, title, kind, qs) for key, title, kind, qs in panels]
+    built = [panel(key, title, kind, qs) for key, title, kind, qs in panels]
+    unread = panel("notifications", _("New notifications"), "notification",
+                   user.notifications.filter(read_at__isnull=True))
+    return [unread, *built] if unread["rows"] else built
 
 
 def panel(key, title, kind, queryset, shown=20):

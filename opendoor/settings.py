@@ -149,7 +149,8 @@ STORAGES = {
 
 # A session ends after this many minutes without a request.
 SESSION_COOKIE_AGE = env_int("OPENDOOR_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Activity renews the session at most once a minute (accounts.middleware.SessionGuardMiddleware).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("OPENDOOR_SECURE_COOKIES", False)

@@ -150,8 +150,31 @@ def test_log_out_everywhere_ends_other_sessions(client, cast):
 
 
 def test_sessions_expire_after_inactivity():
-    assert django_settings.SESSION_SAVE_EVERY_REQUEST is True
     assert django_settings.SESSION_COOKIE_AGE == 30 * 60
+
+
+def test_activity_writes_the_session_at_most_once_a_minute(client, cast):
+    import datetime
+
+    import time_machine
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    start = timezone.now()
+    client.force_login(cast.secretary)
+
+    def writes():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("referrals")).status_code == 200
+        return sum('UPDATE "django_session"' in q["sql"] or "INSERT INTO" in q["sql"] and "django_session" in q["sql"]
+                   for q in ctx.captured_queries)
+
+    with time_machine.travel(start, tick=False):
+        assert writes() == 1
+        assert writes() == 0
+    with time_machine.travel(start + datetime.timedelta(seconds=61), tick=False):
+        assert writes() == 1
 
 
 def test_a_locked_account_loses_its_open_session(client, cast):
