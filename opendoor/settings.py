@@ -77,6 +77,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context.navigation",
             ],
+            # {% status value label %} and other row-level pieces, without {% load %} in every template.
+            "builtins": ["core.templatetags.ui"],
         },
     },
 ]
