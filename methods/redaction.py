@@ -208,10 +208,18 @@ def _same_word(folded, base):
         re.fullmatch(r"(?:а|я|у|ю|е|и|ы|ой|ей|ом|ем|ою|ею|ам|ям|ами|ях|ах)?", word[len(stem):]) is not None
 
 
+@functools.cache
+def _only_a_name(word):
+    """A word typed in lower case that can only be a name («маша», «иванову»), not a common word («вера»)."""
+    parses = names.morph().parse(word)
+    proper = {"Name", "Surn", "Patr"}
+    return bool(parses) and all(proper & set(p.tag.grammemes) for p in parses)
+
+
 def _word_matches(word, person: KnownPerson):
     """Which part of the person a word is («surname», «name», «patronymic») or None."""
     folded = names.clean(word)
-    if not folded or not word[0].isupper():
+    if not folded or not word[0].isupper() and not _only_a_name(word):
         return None
     keys = person.keys
     if keys["patronymic"] and names.fold(folded)[:2] == keys["patronymic"][:2] and \
