@@ -1,6 +1,6 @@
 """The person registry: match keys, the search before create, merging duplicates and undoing a merge."""
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -66,10 +66,20 @@ def refresh_keys(persons):
 
 
 def add_registry_keys(persons):
-    """Match keys for persons just bulk-inserted (bulk_create does not call save())."""
-    PersonKey.objects.bulk_create(
-        [PersonKey(person_id=p.pk, key=key) for p in persons for key in keys_for(p)], batch_size=5000
-    )
+    """Match keys for persons just bulk-inserted (bulk_create does not call save()). Written as plain rows (COPY on
+    PostgreSQL): a million persons have several million keys, and a model instance per key cost more than the
+    keys themselves."""
+    rows = [(p.pk, key) for p in persons for key in keys_for(p)]
+    if not rows:
+        return
+    table = connection.ops.quote_name(PersonKey._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} (person_id, key) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {table} (person_id, key) VALUES (%s, %s)", rows)  # nosec B608
 
 
 def lookup(fields, *, exclude=(), limit=5):
