@@ -69,7 +69,11 @@ def add_registry_keys(persons):
     """Match keys for persons just bulk-inserted (bulk_create does not call save()). Written as plain rows (COPY on
     PostgreSQL): a million persons have several million keys, and a model instance per key cost more than the
     keys themselves."""
-    rows = [(p.pk, key) for p in persons for key in keys_for(p)]
+    write_keys([(p.pk, key) for p in persons for key in keys_for(p)])
+
+
+def write_keys(rows):
+    """Insert (person id, key) rows as they are."""
     if not rows:
         return
     table = connection.ops.quote_name(PersonKey._meta.db_table)

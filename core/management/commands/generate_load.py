@@ -4,11 +4,12 @@ Built with bulk inserts (not through the actions), so it takes seconds per ten t
 region must be loaded first. The data is invented and marked «нагрузка» in every free text."""
 
 import datetime
+import multiprocessing
 import random
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -25,12 +26,31 @@ from cases.models import (
     Program,
     ProgramKind,
 )
+from people import matching
 from people.matching import synthetic
 from people.models import Person
-from people.registry import add_registry_keys
+from people.registry import write_keys
 from referrals.models import Referral, ReferralPerson, Situation
 
 BATCH = 2000
+
+
+def people_rows(spec):
+    """(count, seed) → invented persons with their registry keys, computed in a second process while the first
+    one writes to the database (the keys need morphology: half the work of a person)."""
+    count, seed = spec
+    rows = synthetic.generate(count, seed=seed)
+    extra = 0
+    while len(rows) < count:
+        extra += 1
+        rows += synthetic.generate(count - len(rows) + 10, seed=seed + extra)
+    out = []
+    for r in rows[:count]:
+        sex = r[5] if r[5] in ("m", "f") else ""
+        born = datetime.date.fromisoformat(r[4]) if r[4] else None
+        keys = sorted(matching.blocking_keys(matching.parse(0, r[1], r[2], r[3], born, sex)))
+        out.append((r[1], r[2], r[3], sex, born, keys))
+    return out
 
 
 class Command(BaseCommand):
@@ -53,35 +73,37 @@ class Command(BaseCommand):
         Membership.objects.get_or_create(user=author, agency=agencies[0], role=Role.REFERRER)
         rng = random.Random(seed)  # nosec B311
         started = time.perf_counter()
-        done = 0
-        while done < cases:
-            size = min(BATCH, cases - done)
-            with transaction.atomic():
-                self.batch(size, rng, service, agencies, facilitators, author)
-            done += size
-            self.stdout.write(f"  {done} / {cases}")
         extra = max(persons - 2 * cases, 0)
-        while extra > 0:
-            size = min(BATCH * 5, extra)
-            with transaction.atomic():
-                add_registry_keys(Person.objects.bulk_create(self.people(size, rng)))
-            extra -= size
+        sizes = [min(BATCH, cases - done) for done in range(0, cases, BATCH)]
+        specs = [(2 * size, rng.randrange(1 << 30)) for size in sizes]
+        specs += [(min(BATCH * 5, extra - done), rng.randrange(1 << 30)) for done in range(0, extra, BATCH * 5)]
+        matching.text.morph()  # load the dictionary once, before the fork
+        connections.close_all()  # the second process must not share the database connection
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            made = pool.imap(people_rows, specs)
+            done = 0
+            for size in sizes:
+                with transaction.atomic():
+                    self.batch(size, rng, service, agencies, facilitators, author, next(made))
+                done += size
+                self.stdout.write(f"  {done} / {cases}")
+            for rows in made:
+                with transaction.atomic():
+                    self.insert_people(rows)
         self.stdout.write(f"Добавлено случаев: {cases}, людей: {max(persons, 2 * cases)} "
                           f"за {time.perf_counter() - started:.1f} с.")
 
-    def people(self, count, rng):
-        """Invented persons with Russian names, families and the usual spelling noise (people.matching.synthetic)."""
-        rows = synthetic.generate(count, seed=rng.randrange(1 << 30))
-        while len(rows) < count:
-            rows += synthetic.generate(count - len(rows) + 10, seed=rng.randrange(1 << 30))
-        return [Person(surname=r[1], name=r[2], patronymic=r[3], sex=r[5] if r[5] in ("m", "f") else "",
-                       birth_date=datetime.date.fromisoformat(r[4]) if r[4] else None) for r in rows[:count]]
+    def insert_people(self, rows):
+        people = Person.objects.bulk_create(
+            Person(surname=surname, name=name, patronymic=patronymic, sex=sex, birth_date=born)
+            for surname, name, patronymic, sex, born, _keys in rows)
+        write_keys([(person.pk, key) for person, row in zip(people, rows, strict=True) for key in row[5]])
+        return people
 
-    def batch(self, size, rng, service, agencies, facilitators, author):
+    def batch(self, size, rng, service, agencies, facilitators, author, people_rows):
         today = timezone.localdate()
         days = [today - datetime.timedelta(days=rng.randint(70, 730)) for _ in range(size)]
-        people = Person.objects.bulk_create(self.people(2 * size, rng))
-        add_registry_keys(people)
+        people = self.insert_people(people_rows)
         referrals = Referral.objects.bulk_create(
             Referral(agency=rng.choice(agencies), author=author, service=service, status=Referral.Status.ACCEPTED,
                      created_at=_at(d), submitted_on=d, due_date=d + datetime.timedelta(days=30),
