@@ -94,11 +94,11 @@ def panel(key, title, kind, queryset, shown=20):
 
 def coordinator_overview(user):
     """Workload per facilitator and outcomes of the current quarter, for the coordinator's start page."""
-    from django.core.cache import cache
     from django.db.models import Count
 
     from accounts.models import User
     from cases.models import Case
+    from lib.cache import cached_once
 
     services = user.agency_ids(Role.COORDINATOR)
     today = timezone.localdate()
@@ -124,7 +124,7 @@ def coordinator_overview(user):
     # The quarter's outcomes change slowly; the start page takes them from the cache for a few minutes.
     key = f"dashboard:outcomes:{sorted(services)}:{quarter_start}"
     seconds = settings.OPENDOOR_REPORT_CACHE_SECONDS
-    rows = cache.get_or_set(key, outcomes, seconds) if seconds else outcomes()
+    rows = cached_once(key, outcomes, seconds) if seconds else outcomes()
     labels = dict(OutcomeReport.Outcome.choices)
     return {"workload": workload, "quarter_start": quarter_start,
             "outcomes": [(labels[key], n) for key, n in rows]}

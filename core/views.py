@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -9,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
+from lib.cache import cached_once
 from reports import charts
 
 from .dashboard import analyst_overview, coordinator_overview, panels_for
@@ -21,7 +21,7 @@ def home(request):
         context["overview"] = coordinator_overview(request.user)
     if request.user.has_role(Role.ANALYST):
         seconds = settings.OPENDOOR_REPORT_CACHE_SECONDS
-        region = cache.get_or_set(f"dashboard:region:{timezone.localdate()}", analyst_overview, seconds) \
+        region = cached_once(f"dashboard:region:{timezone.localdate()}", analyst_overview, seconds) \
             if seconds else analyst_overview()
         region["chart"] = charts.bars([(name, n) for name, n, _completed in region["territories"] if n])
         context["region"] = region

@@ -4,7 +4,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Agency, Role, Territory
 from audit import log
+from lib.cache import cached_once
 from lib.files import download
 from lib.forms import DateInput
 
@@ -82,7 +82,7 @@ def cached_compute(scope):
     if not seconds:
         return compute(scope)
     key = f"monitoring:{scope.start}:{scope.end}:{scope.territory_id}:{scope.agency_id}"
-    return cache.get_or_set(key, lambda: compute(scope), seconds)
+    return cached_once(key, lambda: compute(scope), seconds)
 
 
 def build(request):

@@ -107,3 +107,31 @@ def test_the_interface_is_russian_even_for_an_english_browser(client, cast):
     client.force_login(cast.coordinator)
     page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Добрый день" in page and "Good day" not in page
+
+
+def test_a_cold_cache_value_is_computed_once_while_others_wait():
+    import threading
+
+    from django.core.cache import cache
+
+    from lib.cache import cached_once
+
+    cache.delete("stampede-test")
+    calls = []
+
+    def slow():
+        import time
+
+        calls.append(1)
+        time.sleep(0.3)
+        return "figures"
+
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(cached_once("stampede-test", slow, 60)))
+               for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == ["figures"] * 6
+    assert len(calls) == 1
