@@ -29,7 +29,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list[: self.cap + 1].count()
+        # Without the ordering the database stops after cap + 1 rows instead of sorting all matches first.
+        return self.object_list.order_by()[: self.cap + 1].count()
 
     @property
     def capped(self):
