@@ -119,6 +119,8 @@ _DOCUMENTS = [
     re.compile(r"(?<![\d-])\d{3}-\d{3}-\d{3}[\s-]\d{2}(?!\d)"),                      # СНИЛС
     re.compile(r"(?<![\w-])[IVXLСС1І]{1,4}\s?-\s?[А-ЯЁ]{2}\s*№?\s*\d{6}(?!\d)"),     # свидетельство о рождении
     re.compile(r"(?<!\d)\d{2}\s?\d{2}\s*№?\s*\d{6}(?!\d)"),                           # паспорт
+    # a car's registration number
+    re.compile(r"(?<![\w])[АВЕКМНОРСТУХABEKMHOPCTYX]\s?\d{3}\s?[АВЕКМНОРСТУХABEKMHOPCTYX]{2}\s?\d{2,3}(?!\w)"),
     re.compile(r"(?:серия|сер\.)\s*[\wА-ЯЁ-]{2,6}\s*(?:№|номер)\s*\d{4,}", re.I),
     # any numbered document: «№ 114/9», «№ 67 АА 123456»
     re.compile(r"(?<![\w/])(?:№|No\.?)\s*\d[\dА-ЯЁA-Z\-/]*(?:\.\d+)*(?:\s(?:[А-ЯЁA-Z]{1,3}|\d{2,})(?![\w]))*"),
@@ -147,7 +149,7 @@ _ADDRESS_PART = re.compile(
     r"|[А-ЯЁ][А-Яа-яЁё\-]+\s+(?:ул\.|улиц[аеыу]|пер\.|переул[а-яё]+|пр-т|проспект[а-яё]*|бульвар[а-яё]*)"
     r"|(?<![А-Яа-яЁё])(?:д\.|дом[а-яё]*)\s*№?\s*\d+[а-яё]?(?:/\d+)?"
     r"|(?<![А-Яа-яЁё])(?:корп\.|корпус[а-яё]*|к\.|стр\.|строени[а-яё]+)\s*\d+"
-    r"|(?<![А-Яа-яЁё])(?:кв\.|квартир[а-яё]*|комн\.|комнат[а-яё]*)\s*№?\s*\d+"
+    r"|(?<![А-Яа-яЁё])(?:кв\.?|квартир[а-яё]*|комн\.?|комнат[а-яё]*)\s*№?\s*\d+"
     r"|[А-ЯЁ][а-яё]+(?:ая|ий|ой|ую|ом|ого)\s+(?:обл\.|област[ьиюи]|областью|кра[йяею]|р-н[аеу]?|район(?:а|е|у|ом)?\b)"
     r"|(?<![А-Яа-яЁё])(?:обл\.|област[ьи])\s+[А-ЯЁ][а-яё]+ая)",
 )
@@ -512,8 +514,21 @@ def _phone_spans(text):
     return spans
 
 
+# «по адресу: Смоленск, Ленина 5-12» — after an explicit cue the rest of the clause is the address when it holds
+# a number, whatever the words («Ленина» without «ул.»).
+_ADDRESS_CUE = re.compile(r"(?:по адресу|адрес(?:у)?(?: проживания| регистрации)?|прожива[юе]т|зарегистрирован[аы]?)"
+                          r"\s*:\s*|по адресу\s+", re.I)
+_CLAUSE_END = re.compile(r";|\n|\.(?=\s+[А-ЯЁ]|\s*$)|\)|,\s*(?:тел|телефон|e-mail|почта)")
+
+
 def _address_spans(text):
     spans = []
+    for cue in _ADDRESS_CUE.finditer(text):
+        end = _CLAUSE_END.search(text, cue.end())
+        stop = end.start() if end else len(text)
+        chunk = text[cue.end():stop]
+        if re.search(r"\d", chunk) and 0 < len(chunk) <= 160:
+            spans.append(Span(cue.end(), stop, ADDRESS, MARKS[ADDRESS]))
     parts = list(_ADDRESS_PART.finditer(text))
     i = 0
     while i < len(parts):

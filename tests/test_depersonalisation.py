@@ -134,3 +134,14 @@ def test_no_double_role_after_an_apposition():
 ])
 def test_more_ways_of_writing_identifiers(text, secret):
     assert secret not in run(text).text
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("Семья проживает по адресу: Смоленск, Ленина 5-12. Мать работает.", "Ленина 5-12"),
+    ("Адрес: Рославль, Пролетарская 17, кв 4; телефон не указан.", "Пролетарская"),
+    ("Номер машины А123ВС67 записан.", "А123ВС67"),
+])
+def test_addresses_after_a_cue_and_car_numbers(text, secret):
+    result = run(text).text
+    assert secret not in result
+    assert result.endswith(("работает.", "указан.", "записан."))
