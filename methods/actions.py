@@ -94,22 +94,28 @@ def propose_story(case, *, actor, title, story, lessons, outcome, consent):
     return item
 
 
+def _advance(item, *, actor, expected, status, step, action, refusal):
+    """One step of the library's path: proposed → approved (coordinator) → published (methodologist)."""
+    if item.status != expected:
+        raise ActionError(refusal)
+    item.status = status
+    setattr(item, f"{step}_by", actor)
+    setattr(item, f"{step}_at", timezone.now())
+    item.save(update_fields=["status", f"{step}_by", f"{step}_at"])
+    log.record(actor, action, item, fields=["status"])
+
+
 @transaction.atomic
 def approve_story(item, *, actor):
-    if item.status != LibraryCase.Status.PROPOSED:
-        raise ActionError(_("Only a proposed story can be approved."))
-    item.status, item.approved_by, item.approved_at = LibraryCase.Status.APPROVED, actor, timezone.now()
-    item.save(update_fields=["status", "approved_by", "approved_at"])
-    log.record(actor, "library.approve", item, fields=["status"])
+    _advance(item, actor=actor, expected=LibraryCase.Status.PROPOSED, status=LibraryCase.Status.APPROVED,
+             step="approved", action="library.approve", refusal=_("Only a proposed story can be approved."))
 
 
 @transaction.atomic
 def publish_story(item, *, actor):
-    if item.status != LibraryCase.Status.APPROVED:
-        raise ActionError(_("Only a story approved by the coordinator can be published."))
-    item.status, item.published_by, item.published_at = LibraryCase.Status.PUBLISHED, actor, timezone.now()
-    item.save(update_fields=["status", "published_by", "published_at"])
-    log.record(actor, "library.publish", item, fields=["status"])
+    _advance(item, actor=actor, expected=LibraryCase.Status.APPROVED, status=LibraryCase.Status.PUBLISHED,
+             step="published", action="library.publish",
+             refusal=_("Only a story approved by the coordinator can be published."))
 
 
 @transaction.atomic
