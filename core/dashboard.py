@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role
 from cases.access import cases_visible_to
 from cases.models import REPORTABLE_STATES, Agreement, AgreementItem, CaseStatus, FollowUp, OutcomeReport
+from methods.models import LibraryCase, SupervisionRequest
 from referrals.access import referrals_visible_to
 from referrals.models import Referral
 from safety.access import notices_visible_to
@@ -67,15 +68,11 @@ def panels_for(user):
         panels.append(("active", _("My cases in work"), "case",
                        mine.filter(status__in=[CaseStatus.PREPARATION, CaseStatus.PROGRAM])))
     if Role.METHODOLOGIST in roles:
-        from methods.models import LibraryCase, SupervisionRequest
-
         panels.append(("supervision", _("Requests for supervision waiting"), "supervision",
                        SupervisionRequest.objects.filter(status=SupervisionRequest.Status.SENT).order_by("sent_at")))
         panels.append(("publish", _("Library stories to publish"), "story",
                        LibraryCase.objects.filter(status=LibraryCase.Status.APPROVED)))
     if Role.COORDINATOR in roles:
-        from methods.models import LibraryCase
-
         panels.append(("approve", _("Library stories to approve"), "story",
                        LibraryCase.objects.filter(status=LibraryCase.Status.PROPOSED,
                                                   service_id__in=user.agency_ids(Role.COORDINATOR))))

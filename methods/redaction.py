@@ -559,9 +559,6 @@ def _document_spans(text):
     spans = []
     for pattern in _DOCUMENTS:
         for match in pattern.finditer(text):
-            digits = re.sub(r"\D", "", match.group(0))
-            if pattern is _DOCUMENTS[-1] and re.fullmatch(r"(?:19|20)\d{2}", digits):
-                continue
             if re.search(r"-?(?:ФЗ|ФКЗ|ОЗ|КЗ)$", match.group(0)):
                 continue  # a law's number («№ 120-ФЗ») identifies no one
             spans.append(Span(match.start(), match.end(), DOCUMENT, MARKS[DOCUMENT]))

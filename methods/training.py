@@ -2,7 +2,7 @@
 may lead a program alone (OPENDOOR_SOLO_HOURS, 72 by default)."""
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -97,6 +97,3 @@ def profile_rows(users):
         })
     return rows
 
-
-def cases_led(user):
-    return Case.objects.filter(facilitators=user).filter(~Q(program=None))

@@ -53,12 +53,14 @@ def supervision_list(request):
 
 
 def _supervision_form(request, case, item=None):
+    # The facilitator compares the draft with the case: every replacement is shown next to what it replaced.
+    review = summaries.draft(case)
     if request.method == "POST":
         form = SupervisionForm(request.POST)
     elif item is not None:
         form = SupervisionForm(initial={"question": item.question, "summary": item.summary})
     else:
-        form = SupervisionForm(initial={"summary": summaries.draft(case).text})
+        form = SupervisionForm(initial={"summary": review.text})
     if request.method == "POST" and form.is_valid():
         send = "send" in request.POST
         saved = run_action(request, lambda: actions.save_request(
@@ -68,8 +70,6 @@ def _supervision_form(request, case, item=None):
             form=form)
         if saved:
             return redirect("supervision", code=saved.code)
-    # The facilitator compares the draft with the case: every replacement is shown next to what it replaced.
-    review = summaries.draft(case)
     log.record_read(request.user, case, action="supervision.prepare")
     return render(request, "methods/supervision_form.html", {
         "case": case, "form": form, "item": item, "segments": review.segments(), "replaced": len(review.spans)})
@@ -153,11 +153,11 @@ def library(request):
 def library_propose(request, code):
     case = get_case_for_user(request.user, code, need="work")
     report = OutcomeReport.objects.filter(case=case).first()
+    review = summaries.draft(case)
     if request.method == "POST":
         form = StoryForm(request.POST)
     else:
-        story = summaries.draft(case)
-        form = StoryForm(initial={"story": story.text, "outcome": report.outcome if report else ""})
+        form = StoryForm(initial={"story": review.text, "outcome": report.outcome if report else ""})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         item = run_action(request, lambda: actions.propose_story(
@@ -165,7 +165,6 @@ def library_propose(request, code):
             consent=d["consent"]), _("The story has been proposed; the coordinator decides on it."), form=form)
         if item:
             return redirect("library_case", code=item.code)
-    review = summaries.draft(case)
     log.record_read(request.user, case, action="library.prepare")
     return render(request, "methods/story_form.html", {"case": case, "form": form, "segments": review.segments(),
                                                        "replaced": len(review.spans)})

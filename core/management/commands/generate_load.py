@@ -29,7 +29,7 @@ from cases.models import (
 from people import matching
 from people.matching import synthetic
 from people.models import Person
-from people.registry import write_keys
+from people.registry import keys_for, write_keys
 from referrals.models import Referral, ReferralPerson, Situation
 
 BATCH = 2000
@@ -46,10 +46,9 @@ def people_rows(spec):
         rows += synthetic.generate(count - len(rows) + 10, seed=seed + extra)
     out = []
     for r in rows[:count]:
-        sex = r[5] if r[5] in ("m", "f") else ""
-        born = datetime.date.fromisoformat(r[4]) if r[4] else None
-        keys = sorted(matching.blocking_keys(matching.parse(0, r[1], r[2], r[3], born, sex)))
-        out.append((r[1], r[2], r[3], sex, born, keys))
+        person = Person(surname=r[1], name=r[2], patronymic=r[3], sex=r[5] if r[5] in ("m", "f") else "",
+                        birth_date=datetime.date.fromisoformat(r[4]) if r[4] else None)
+        out.append((person, sorted(keys_for(person))))
     return out
 
 
@@ -97,10 +96,8 @@ class Command(BaseCommand):
                           f"за {time.perf_counter() - started:.1f} с.")
 
     def insert_people(self, rows):
-        people = Person.objects.bulk_create(
-            Person(surname=surname, name=name, patronymic=patronymic, sex=sex, birth_date=born)
-            for surname, name, patronymic, sex, born, _keys in rows)
-        write_keys([(person.pk, key) for person, row in zip(people, rows, strict=True) for key in row[5]])
+        people = Person.objects.bulk_create([person for person, _keys in rows])
+        write_keys([(person.pk, key) for person, keys in rows for key in keys])
         return people
 
     def batch(self, size, rng, service, agencies, facilitators, author, people_rows):
