@@ -16,6 +16,7 @@ from lib.state import check_transition
 from lib.uploads import safe_name, sniff
 from methods.training import check_team
 from people.models import Person
+from referrals.models import Referral
 
 from .models import (
     CASE_TRANSITIONS,
@@ -418,6 +419,7 @@ def sign_report(case, *, actor):
     report.signed_by = actor
     report.signed_at = timezone.now()
     report.save(update_fields=["signed_by", "signed_at"])
+    Referral.objects.filter(pk=case.referral_id).update(answered_at=report.signed_at)
     transition(case, S.REPORTED, actor=actor, action="case.report.sign", fields=["report.signed_at"])
     from api.webhooks import notify
 

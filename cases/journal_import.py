@@ -359,6 +359,7 @@ def commit(preview: Preview, *, service, actor, file_name, file_hash, valid_only
             minors=1, adults=len(people) - 1, outcome=outcome,
             summary=_("Transferred from the service's journal."), drafted_by=actor, drafted_at=signed,
             signed_by=actor, signed_at=signed)
+        Referral.objects.filter(pk=case.referral_id).update(answered_at=signed)
         ImportedRow.objects.create(batch=batch, key=row.key, line=row.line, case=case)
         log.record(actor, "journal.import.row", case, fields=["referral", "persons", "program", "report"])
     batch.rows_imported = len(preview.valid)

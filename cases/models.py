@@ -318,6 +318,10 @@ class Agreement(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveSmallIntegerField(default=1)
 
+    class Meta:
+        # The start pages look for the few plans waiting for, or refused by, the referring agency.
+        indexes = [models.Index(fields=["decision"], condition=~models.Q(decision=""), name="agreement_decided_idx")]
+
 
 class AgreementItem(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="items")

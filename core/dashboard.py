@@ -1,5 +1,7 @@
 """Start-page panels: what needs this person's action now, by role."""
 
+import datetime
+
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -26,10 +28,9 @@ def panels_for(user):
                        own.filter(status=Referral.Status.SUBMITTED, due_date__lt=today)))
         panels.append(("waiting", _("Waiting for the service's answer"), "referral",
                        own.filter(status=Referral.Status.SUBMITTED, due_date__gte=today)))
+        month_ago = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=30), datetime.time()))
         panels.append(("answers", _("New answers (last 30 days)"), "referral",
-                       own.filter(case__report__signed_at__date__gte=today - timezone.timedelta(days=30))
-                       | own.filter(status=Referral.Status.DECLINED,
-                                    decided_at__date__gte=today - timezone.timedelta(days=30))))
+                       own.filter(answered_at__gte=month_ago).order_by("-answered_at")))
         panels.append(("plans", _("Family plans waiting for your decision"), "referral",
                        own.filter(case__agreement__decision=Agreement.Decision.PENDING)))
         panels.append(("drafts", _("Drafts not yet sent"), "referral", own.filter(status=Referral.Status.DRAFT)))

@@ -6,7 +6,7 @@ import os
 bind = os.environ.get("OPENDOOR_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("OPENDOOR_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
 threads = int(os.environ.get("OPENDOOR_THREADS", "4"))
-worker_class = "gthread"
+worker_class = os.environ.get("OPENDOOR_WORKER_CLASS", "gthread")
 timeout = 60
 graceful_timeout = 30
 # Recycle workers now and then so that a slow leak in any library cannot grow without bound.

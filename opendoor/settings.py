@@ -86,7 +86,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'opendoor.sqlite3'}",
-        conn_max_age=env_int("OPENDOOR_DB_CONN_MAX_AGE", 0),
+        # Each app thread keeps its connection for a minute instead of opening one per request (a PostgreSQL
+        # connection is a new server process); a broken one is noticed before the request uses it.
+        conn_max_age=env_int("OPENDOOR_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

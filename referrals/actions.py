@@ -68,7 +68,7 @@ def decline_referral(referral, *, actor, reason):
     if not reason.strip():
         raise ActionError(_("Give the reason for declining: the referring agency will read it."))
     referral.decline_reason = reason.strip()
-    referral.decided_at = timezone.now()
+    referral.decided_at = referral.answered_at = timezone.now()
     referral.decided_by = actor
     _move(referral, Referral.Status.DECLINED, actor=actor, action="referral.decline",
           fields=["decline_reason", "decided_at", "decided_by"])

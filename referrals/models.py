@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,9 @@ class Referral(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decline_reason = models.TextField(_("reason for declining"), blank=True)
+    # When the service's answer reached the agency: the decline, or the signed outcome report of the case.
+    # Kept here so that the referrer's "new answers" panel is one index range, not a join over every report.
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -70,6 +74,10 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["service", "status"], name="referral_service_status_idx"),
             models.Index(fields=["agency", "status"], name="referral_agency_status_idx"),
+            # The lists in their order (newest first) for a referring agency and for a service: a top-N index scan.
+            models.Index(F("agency"), F("created_at").desc(), F("id").desc(), name="referral_agency_list_idx"),
+            models.Index(F("service"), F("created_at").desc(), F("id").desc(), name="referral_service_list_idx"),
+            models.Index(fields=["agency", "answered_at"], name="referral_agency_answered_idx"),
             # Monitoring counts referrals by the date they were sent.
             models.Index(fields=["submitted_on"], name="referral_submitted_idx"),
         ]

@@ -319,3 +319,22 @@ def test_dashboards_show_what_needs_action(client, cast, make_referral, make_cas
         assert text in page
     if login == "secretary":
         assert 'class="overdue"' in page
+
+
+def test_referrer_sees_the_answers_of_the_last_thirty_days(cast, make_referral, make_case):
+    """The "new answers" panel: a decline and a signed report are answers; an answer 31 days old is not new,
+    a case still in work is not one, and another agency's answers never show."""
+    from core.dashboard import panels_for
+    from referrals import actions as referral_actions
+
+    declined = make_referral()
+    referral_actions.decline_referral(declined, actor=cast.coordinator, reason="Семья уже в программе.")
+    reported = make_case(upto=S.REPORTED).referral
+    old = make_case(upto=S.REPORTED).referral
+    Referral.objects.filter(pk=old.pk).update(answered_at=timezone.now() - datetime.timedelta(days=31))
+    in_work = make_case(upto=S.PROGRAM).referral
+    make_case(upto=S.REPORTED, author=cast.guardian)
+    panels = {p["key"]: p for p in panels_for(cast.secretary)}
+    assert {r.pk for r in panels["answers"]["rows"]} == {declined.pk, reported.pk}
+    assert in_work.answered_at is None and panels["answers"]["count"] == 2
+    assert Referral.objects.get(pk=reported.pk).answered_at == reported.case.report.signed_at

@@ -107,7 +107,8 @@ class Command(BaseCommand):
         referrals = Referral.objects.bulk_create(
             Referral(agency=rng.choice(agencies), author=author, service=service, status=Referral.Status.ACCEPTED,
                      created_at=_at(d), submitted_on=d, due_date=d + datetime.timedelta(days=30),
-                     decided_at=_at(d + datetime.timedelta(days=2)), situation=rng.choice(Situation.values),
+                     decided_at=_at(d + datetime.timedelta(days=2)), answered_at=_at(d + datetime.timedelta(days=60)),
+                     situation=rng.choice(Situation.values),
                      description="нагрузка", representative_consent=True)
             for d in days
         )

@@ -301,6 +301,7 @@ class Command(BaseCommand):
         case_actions.draft_report(case, actor=actor, fields=fields)
         case_actions.sign_report(case, actor=coordinator)
         OutcomeReport.objects.filter(case=case).update(signed_at=_at(day + 60 * DAY), drafted_at=_at(day + 58 * DAY))
+        Referral.objects.filter(pk=case.referral_id).update(answered_at=_at(day + 60 * DAY))
         if target == S.CLOSED:
             case_actions.close_case(case, actor=coordinator)
             Case.objects.filter(pk=case.pk).update(closed_on=day + 65 * DAY)
