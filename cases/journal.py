@@ -1,9 +1,12 @@
 """The case journal (журнал регистрации случаев): filters shared by the page and the XLSX export."""
 
 import datetime
+from collections import defaultdict
 
 from django import forms
 from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Role, User
@@ -54,32 +57,54 @@ class JournalFilter(forms.Form):
         return cases
 
 
-def journal_rows(cases, counted=True):
-    """Cases with everything a journal line needs, in a fixed number of queries. With counted=False the
-    participant counts are left to count_participants(), so a page can count only its own rows."""
-    rows = (
+def journal_rows(cases):
+    """Cases with everything a journal line needs, counted, for the XLSX export (a fixed number of queries)."""
+    return (
         cases.select_related("referral__agency", "program", "report")
         .prefetch_related("facilitators")
         .order_by("-year", "-number")
-    )
-    if counted:
-        rows = rows.annotate(
+        .annotate(
             minors=Count("participants", filter=Q(participants__is_minor=True), distinct=True),
             adults=Count("participants", filter=Q(participants__is_minor=False), distinct=True),
         )
-    return rows
+    )
 
 
-def count_participants(cases):
-    """Minors and adults of just these cases (one grouped query), set on each case."""
-    from .models import Participant
+def journal_lines(cases):
+    """The journal page's lines as plain values: on a fifty-line page, model instances and template look-ups
+    cost more than the database does. Paginate these, then complete the page with describe_lines()."""
+    return cases.order_by("-year", "-number").values(
+        "pk", "code", "number", "year", "opened_on", "status", "referral__agency__short_name",
+        "referral__situation", "program__kind", "report__outcome")
 
-    counts = {
-        row["case_id"]: row
-        for row in Participant.objects.filter(case__in=[c.pk for c in cases]).values("case_id").annotate(
-            minors=Count("id", filter=Q(is_minor=True)), adults=Count("id", filter=Q(is_minor=False)))
-    }
-    for case in cases:
-        row = counts.get(case.pk, {})
-        case.minors, case.adults = row.get("minors", 0), row.get("adults", 0)
-    return cases
+
+def describe_lines(lines):
+    """Labels, facilitators and participant counts for one page of journal lines: two more queries."""
+    from core.templatetags.ui import choice_labels
+    from referrals.models import Referral
+
+    from .models import Case, OutcomeReport, Participant, Program
+
+    ids = [line["pk"] for line in lines]
+    names = defaultdict(list)
+    for case_id, *name in (Case.facilitators.through.objects.filter(case_id__in=ids)
+                           .order_by("user__last_name", "user__first_name")
+                           .values_list("case_id", "user__last_name", "user__first_name", "user__patronymic",
+                                        "user__username")):
+        names[case_id].append(User(last_name=name[0], first_name=name[1], patronymic=name[2],
+                                   username=name[3]).short_name)
+    counts = {row["case_id"]: row for row in Participant.objects.filter(case__in=ids).values("case_id").annotate(
+        minors=Count("id", filter=Q(is_minor=True)), adults=Count("id", filter=Q(is_minor=False)))}
+    statuses, situations = choice_labels(Case, "status"), choice_labels(Referral, "situation")
+    kinds, outcomes = choice_labels(Program, "kind"), choice_labels(OutcomeReport, "outcome")
+    for line in lines:
+        pk, kind, outcome = line["pk"], line["program__kind"], line["report__outcome"]
+        line.update(
+            url=reverse("case", args=[line["code"]]), journal_number=f"{line['number']}/{line['year']}",
+            source=line["referral__agency__short_name"],
+            situation=capfirst(situations.get(line["referral__situation"], "")),
+            kind=capfirst(kinds.get(kind, kind)) if kind else "",
+            outcome=capfirst(outcomes.get(outcome, outcome)) if outcome else "",
+            facilitators=", ".join(names[pk]), minors=counts.get(pk, {}).get("minors", 0),
+            adults=counts.get(pk, {}).get("adults", 0), status_label=statuses.get(line["status"], line["status"]))
+    return lines

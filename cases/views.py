@@ -39,7 +39,7 @@ from .forms import (
     ScreeningForm,
     meeting_kinds,
 )
-from .journal import JournalFilter, count_participants, journal_rows
+from .journal import JournalFilter, describe_lines, journal_lines, journal_rows
 from .models import (
     REPORTABLE_STATES,
     AgreementItem,
@@ -52,20 +52,20 @@ from .models import (
 )
 
 
-def _journal(request, counted=True):
+def _journal(request):
     if not (request.user.has_role(Role.COORDINATOR) or request.user.has_role(Role.FACILITATOR)):
         raise PermissionDenied
     form = JournalFilter(request.GET or None)
-    return form, journal_rows(form.apply(cases_visible_to(request.user)), counted=counted)
+    return form, form.apply(cases_visible_to(request.user))
 
 
 @login_required
 def case_list(request):
     """The case journal (журнал регистрации случаев) with filters, as the user may see it."""
-    form, rows = _journal(request, counted=False)
-    page = CappedPaginator(rows, 50).get_page(request.GET.get("page"))
-    # Participants are counted for this page's fifty cases only, not for the whole filtered journal.
-    count_participants(page.object_list)
+    form, cases = _journal(request)
+    page = CappedPaginator(journal_lines(cases), 50).get_page(request.GET.get("page"))
+    # Facilitators and participants are looked up for this page's fifty cases only.
+    describe_lines(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "cases/list.html", {"form": form, "page": page, "cases": page.object_list,
@@ -75,7 +75,8 @@ def case_list(request):
 
 @login_required
 def case_journal_xlsx(request):
-    form, rows = _journal(request)
+    form, cases = _journal(request)
+    rows = journal_rows(cases)
     log.record(request.user, "journal.export", request.user.main_agency, fields=sorted(request.GET),
                kind=AuditEvent.Kind.EXPORT)
     return download(documents.journal_xlsx(rows), f"journal-{timezone.localdate():%Y-%m-%d}.xlsx")

@@ -29,8 +29,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        # Without the ordering the database stops after cap + 1 rows instead of sorting all matches first.
-        return self.object_list.order_by()[: self.cap + 1].count()
+        # Without the ordering the database stops after cap + 1 rows instead of sorting all matches first; with
+        # only the key selected, joins that serve the displayed columns (not the filters) are left out.
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @property
     def capped(self):

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from audit.models import AuditEvent
 from cases.models import Case, CaseStatus, Meeting, Screening
@@ -338,3 +339,17 @@ def test_referrer_sees_the_answers_of_the_last_thirty_days(cast, make_referral, 
     assert {r.pk for r in panels["answers"]["rows"]} == {declined.pk, reported.pk}
     assert in_work.answered_at is None and panels["answers"]["count"] == 2
     assert Referral.objects.get(pk=reported.pk).answered_at == reported.case.report.signed_at
+
+
+def test_journal_lines_show_what_the_case_file_holds(client, cast, make_case):
+    case = make_case(upto=S.REPORTED)
+    make_case(upto=S.REGISTERED)  # no program, no facilitators, no report: dashes, not «None»
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("cases")).content.decode()
+    line = page[page.index(f">{case.journal_number}<"):].split("</tr>")[0]
+    for text in [case.opened_on.strftime("%d.%m.%Y"), cast.commission.short_name,
+                 capfirst(case.referral.get_situation_display()), capfirst(case.program.get_kind_display()),
+                 cast.facilitator.short_name, "1 / 1", capfirst(case.report.get_outcome_display()),
+                 case.get_status_display()]:
+        assert text in line, text
+    assert "None" not in page and page.count("<td>—</td>") >= 3

@@ -21,6 +21,11 @@ def _labels(model, field_name, language):
     return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
 
 
+def choice_labels(model, field_name):
+    """{value: label} of a field's choices in the current language, translated once per process."""
+    return _labels(model, field_name, get_language())
+
+
 @register.filter
 def display(obj, field_name):
     """`{{ case|display:"status" }}` is `case.get_status_display`, without re-translating every choice of the
@@ -28,4 +33,4 @@ def display(obj, field_name):
     if obj is None:
         return ""
     value = getattr(obj, field_name)
-    return _labels(type(obj), field_name, get_language()).get(value, value)
+    return choice_labels(type(obj), field_name).get(value, value)
