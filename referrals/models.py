@@ -93,14 +93,6 @@ class Referral(models.Model):
     def is_overdue(self):
         return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
 
-    @property
-    def answered(self):
-        """The referrer has their answer: a decline, or a signed outcome report."""
-        if self.status == self.Status.DECLINED:
-            return True
-        case = getattr(self, "case", None)
-        return bool(case and case.report_signed)
-
 
 class ReferralPerson(models.Model):
     class Role(models.TextChoices):

@@ -22,6 +22,7 @@ from people.models import Person
 from . import actions
 from .access import can_refer, get_referral_for_user, referrals_visible_to, shared_agreement
 from .forms import DeclineForm, PersonFormSet, ReferralForm
+from .lines import describe_lines, referral_lines
 from .models import Referral
 
 
@@ -29,11 +30,12 @@ from .models import Referral
 def referral_list(request):
     if not (request.user.has_role(Role.REFERRER) or request.user.has_role(Role.COORDINATOR)):
         raise PermissionDenied
-    referrals = referrals_visible_to(request.user).select_related("agency", "service", "case", "case__report")
+    referrals = referrals_visible_to(request.user)
     status = request.GET.get("status", "")
     if status in Referral.Status.values:
         referrals = referrals.filter(status=status)
-    page = CappedPaginator(referrals, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(referral_lines(referrals), 50).get_page(request.GET.get("page"))
+    describe_lines(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "referrals/list.html", {

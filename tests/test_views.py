@@ -353,3 +353,26 @@ def test_journal_lines_show_what_the_case_file_holds(client, cast, make_case):
                  case.get_status_display()]:
         assert text in line, text
     assert "None" not in page and page.count("<td>—</td>") >= 3
+
+
+def test_referral_list_lines(client, cast, make_referral, make_case):
+    """Each line: the date, the agency, the situation, the status with «ответ дан» once answered, the answer due
+    (marked overdue) only while the service has not answered, and the case number."""
+    from referrals import actions as referral_actions
+
+    waiting = make_referral()
+    Referral.objects.filter(pk=waiting.pk).update(due_date=timezone.localdate() - DAY)
+    declined = make_referral()
+    referral_actions.decline_referral(declined, actor=cast.coordinator, reason="Семья уже в программе.")
+    reported = make_case(upto=S.REPORTED)
+    client.force_login(cast.secretary)
+    page = client.get(reverse("referrals")).content.decode()
+
+    def line(referral):
+        return page[page.index(reverse("referral", args=[referral.code])):].split("</tr>")[0]
+
+    overdue = (timezone.localdate() - DAY).strftime("%d.%m.%Y")
+    assert f"{overdue} — просрочен" in line(waiting) and "ответ дан" not in line(waiting)
+    assert "ответ дан" in line(declined) and "отклонено" in line(declined).lower()
+    assert "ответ дан" in line(reported.referral) and f"№ {reported.journal_number}" in line(reported.referral)
+    assert cast.commission.short_name in line(waiting) and "None" not in page
