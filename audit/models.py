@@ -56,17 +56,13 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("the audit log is append-only")
 
     def compute_hash(self):
-        payload = "|".join(
-            [
-                self.prev_hash,
-                self.at.isoformat() if self.at else "",
-                str(self.actor_id or ""),
-                self.kind,
-                self.action,
-                self.object_type,
-                self.object_code,
-                ",".join(self.fields),
-            ]
-        )
+        return self.chain_hash(self.prev_hash, self.at, self.actor_id, self.kind, self.action, self.object_type,
+                               self.object_code, self.fields)
+
+    @staticmethod
+    def chain_hash(prev_hash, at, actor_id, kind, action, object_type, object_code, fields):
+        """The row's link in the chain: the previous row's hash and everything the row says."""
+        payload = "|".join([prev_hash, at.isoformat() if at else "", str(actor_id or ""), kind, action, object_type,
+                            object_code, ",".join(fields)])
         return hashlib.sha256(payload.encode()).hexdigest()
 

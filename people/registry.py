@@ -1,11 +1,12 @@
 """The person registry: match keys, the search before create, merging duplicates and undoing a merge."""
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit import log
+from lib.bulk import insert_rows
 from lib.errors import ActionError
 
 from . import matching
@@ -74,16 +75,7 @@ def add_registry_keys(persons):
 
 def write_keys(rows):
     """Insert (person id, key) rows as they are."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(PersonKey._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} (person_id, key) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(f"INSERT INTO {table} (person_id, key) VALUES (%s, %s)", rows)  # nosec B608
+    insert_rows(PersonKey, ["person", "key"], rows)
 
 
 def lookup(fields, *, exclude=(), limit=5):

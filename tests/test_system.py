@@ -1,5 +1,7 @@
 """Set-up pieces: health check, settings helpers, demo region, Russian catalogue, safe headers."""
 
+import io
+
 import polib
 import pytest
 from django.conf import settings
@@ -135,3 +137,25 @@ def test_a_cold_cache_value_is_computed_once_while_others_wait():
         t.join()
     assert results == ["figures"] * 6
     assert len(calls) == 1
+
+
+def test_generate_load_writes_what_the_actions_would(cast, client):
+    """Synthetic cases through lib.bulk: complete case files, registry keys, an intact audit chain, and pages
+    that open on them."""
+    from audit.models import AuditEvent
+    from cases.models import OutcomeReport
+    from people.models import Person, PersonKey
+
+    call_command("generate_load", cases=30, persons=100, stdout=io.StringIO())
+    assert (Case.objects.count(), Person.objects.count(), OutcomeReport.objects.count()) == (30, 100, 30)
+    case = Case.objects.order_by("id").last()
+    assert case.status == "closed" and case.participants.count() == 2 and case.agreement.items.count() == 2
+    assert Meeting.objects.get(case=case).attendees.count() == 2 and case.facilitators.exists()
+    assert len({c.code for c in Case.objects.all()}) == 30 and case.referral.answered_at is not None
+    assert PersonKey.objects.filter(person=case.participants.first().person).exists()
+    assert Referral.objects.filter(persons__isnull=False).distinct().count() == 30
+    assert AuditEvent.objects.filter(object_code=case.code).count() == 3
+    assert verify_chain() is None
+    client.force_login(cast.coordinator)
+    assert client.get(reverse("cases")).status_code == 200
+    assert client.get(reverse("case", args=[case.code])).status_code == 200

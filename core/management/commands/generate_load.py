@@ -3,6 +3,7 @@
 Built with bulk inserts (not through the actions), so it takes seconds per ten thousand cases; the demo
 region must be loaded first. The data is invented and marked «нагрузка» in every free text."""
 
+import contextlib
 import datetime
 import multiprocessing
 import random
@@ -26,6 +27,7 @@ from cases.models import (
     Program,
     ProgramKind,
 )
+from lib.bulk import insert_rows, new_ids
 from people import matching
 from people.matching import synthetic
 from people.models import Person
@@ -33,11 +35,16 @@ from people.registry import keys_for, write_keys
 from referrals.models import Referral, ReferralPerson, Situation
 
 BATCH = 2000
+# Persons (and their keys) are made in a second process only when there are enough of them to pay for it.
+FORK_ABOVE = 20_000
+
+
+PERSON_COLUMNS = ["surname", "name", "patronymic", "sex", "birth_date"]
 
 
 def people_rows(spec):
-    """(count, seed) → invented persons with their registry keys, computed in a second process while the first
-    one writes to the database (the keys need morphology: half the work of a person)."""
+    """(count, seed) → invented persons (values in PERSON_COLUMNS order) with their registry keys, computed in a
+    second process while the first one writes to the database (the keys need morphology: half the work)."""
     count, seed = spec
     rows = synthetic.generate(count, seed=seed)
     extra = 0
@@ -46,9 +53,9 @@ def people_rows(spec):
         rows += synthetic.generate(count - len(rows) + 10, seed=seed + extra)
     out = []
     for r in rows[:count]:
-        person = Person(surname=r[1], name=r[2], patronymic=r[3], sex=r[5] if r[5] in ("m", "f") else "",
-                        birth_date=datetime.date.fromisoformat(r[4]) if r[4] else None)
-        out.append((person, sorted(keys_for(person))))
+        values = (r[1], r[2], r[3], r[5] if r[5] in ("m", "f") else "",
+                  datetime.date.fromisoformat(r[4]) if r[4] else None)
+        out.append((values, sorted(keys_for(Person(**dict(zip(PERSON_COLUMNS, values, strict=True)))))))
     return out
 
 
@@ -76,10 +83,13 @@ class Command(BaseCommand):
         sizes = [min(BATCH, cases - done) for done in range(0, cases, BATCH)]
         specs = [(2 * size, rng.randrange(1 << 30)) for size in sizes]
         specs += [(min(BATCH * 5, extra - done), rng.randrange(1 << 30)) for done in range(0, extra, BATCH * 5)]
-        matching.text.morph()  # load the dictionary once, before the fork
-        connections.close_all()  # the second process must not share the database connection
-        with multiprocessing.get_context("fork").Pool(1) as pool:
-            made = pool.imap(people_rows, specs)
+        with contextlib.ExitStack() as stack:
+            if sum(count for count, _seed in specs) > FORK_ABOVE:
+                matching.text.morph()  # load the dictionary once, before the fork
+                connections.close_all()  # the second process must not share the database connection
+                made = stack.enter_context(multiprocessing.get_context("fork").Pool(1)).imap(people_rows, specs)
+            else:
+                made = map(people_rows, specs)
             done = 0
             for size in sizes:
                 with transaction.atomic():
@@ -96,84 +106,79 @@ class Command(BaseCommand):
                           f"за {time.perf_counter() - started:.1f} с.")
 
     def insert_people(self, rows):
-        people = Person.objects.bulk_create([person for person, _keys in rows])
-        write_keys([(person.pk, key) for person, keys in rows for key in keys])
-        return people
+        ids = new_ids(Person, len(rows))
+        pairs = list(zip(ids, rows, strict=True))
+        insert_rows(Person, ["id", *PERSON_COLUMNS], [(pk, *values) for pk, (values, _keys) in pairs])
+        write_keys([(pk, key) for pk, (_values, keys) in pairs for key in keys])
+        return ids
 
     def batch(self, size, rng, service, agencies, facilitators, author, people_rows):
+        """`size` closed cases with everything the actions would have written, as rows (lib.bulk)."""
         today = timezone.localdate()
-        days = [today - datetime.timedelta(days=rng.randint(70, 730)) for _ in range(size)]
+        day = datetime.timedelta(days=1)
+        days = [today - rng.randint(70, 730) * day for _ in range(size)]
         people = self.insert_people(people_rows)
-        referrals = Referral.objects.bulk_create(
-            Referral(agency=rng.choice(agencies), author=author, service=service, status=Referral.Status.ACCEPTED,
-                     created_at=_at(d), submitted_on=d, due_date=d + datetime.timedelta(days=30),
-                     decided_at=_at(d + datetime.timedelta(days=2)), answered_at=_at(d + datetime.timedelta(days=60)),
-                     situation=rng.choice(Situation.values),
-                     description="нагрузка", representative_consent=True)
-            for d in days
-        )
-        ReferralPerson.objects.bulk_create(
-            ReferralPerson(referral=r, person=people[2 * i + j], role="child" if j == 0 else "parent")
-            for i, r in enumerate(referrals) for j in (0, 1)
-        )
+        referrals = new_ids(Referral, size)
+        insert_rows(Referral, ["id", "agency", "author", "service", "status", "created_at", "submitted_on", "due_date",
+                               "decided_at", "answered_at", "situation", "description", "representative_consent"], [
+            (pk, rng.choice(agencies).pk, author.pk, service.pk, Referral.Status.ACCEPTED, _at(d), d, d + 30 * day,
+             _at(d + 2 * day), _at(d + 60 * day), rng.choice(Situation.values), "нагрузка", True)
+            for pk, d in zip(referrals, days, strict=True)])
+        insert_rows(ReferralPerson, ["referral", "person", "role"], [
+            (r, people[2 * i + j], "child" if j == 0 else "parent") for i, r in enumerate(referrals) for j in (0, 1)])
         numbers = {}
-        new_cases = []
-        for r, d in zip(referrals, days, strict=True):
-            year = d.year
-            if year not in numbers:
-                numbers[year] = Case.objects.filter(service=service, year=year).aggregate(n=Max("number"))["n"] or 0
-            numbers[year] += 1
-            new_cases.append(Case(referral=r, service=service, year=year, number=numbers[year],
-                                  status=CaseStatus.CLOSED, opened_on=d + datetime.timedelta(days=2),
-                                  closed_on=d + datetime.timedelta(days=65)))
-        new_cases = Case.objects.bulk_create(new_cases)
-        Case.facilitators.through.objects.bulk_create(
-            Case.facilitators.through(case=c, user=rng.choice(facilitators)) for c in new_cases)
-        Program.objects.bulk_create(Program(case=c, kind=rng.choice(ProgramKind.values)) for c in new_cases)
-        participants = Participant.objects.bulk_create(
-            Participant(case=c, person=people[2 * i + j], role="child" if j == 0 else "party", is_minor=j == 0)
-            for i, c in enumerate(new_cases) for j in (0, 1)
-        )
-        meetings = Meeting.objects.bulk_create(
-            Meeting(case=c, kind=Meeting.Kind.JOINT, date=d + datetime.timedelta(days=14), duration_minutes=90,
-                    recorded_by=facilitators[0])
-            for c, d in zip(new_cases, days, strict=True)
-        )
-        Meeting.attendees.through.objects.bulk_create(
-            Meeting.attendees.through(meeting=m, participant=participants[2 * i + j])
-            for i, m in enumerate(meetings) for j in (0, 1)
-        )
-        agreements = Agreement.objects.bulk_create(
-            Agreement(case=c, concluded_on=d + datetime.timedelta(days=14), text="нагрузка")
-            for c, d in zip(new_cases, days, strict=True))
-        AgreementItem.objects.bulk_create(
-            AgreementItem(agreement=a, action="нагрузка", responsible="родители",
-                          deadline=d + datetime.timedelta(days=40), checker="ведущий")
-            for a, d in zip(agreements, days, strict=True) for _ in (0, 1))
-        self.audit(new_cases, facilitators[0])
+        cases = new_ids(Case, size)
+        rows = []
+        for pk, r, d in zip(cases, referrals, days, strict=True):
+            if d.year not in numbers:
+                numbers[d.year] = Case.objects.filter(service=service, year=d.year).aggregate(n=Max("number"))["n"] or 0
+            numbers[d.year] += 1
+            rows.append((pk, r, service.pk, d.year, numbers[d.year], CaseStatus.CLOSED, d + 2 * day, d + 65 * day))
+        insert_rows(Case, ["id", "referral", "service", "year", "number", "status", "opened_on", "closed_on"], rows)
+        insert_rows(Case.facilitators.through, ["case", "user"], [(c, rng.choice(facilitators).pk) for c in cases])
+        insert_rows(Program, ["case", "kind"], [(c, rng.choice(ProgramKind.values)) for c in cases])
+        participants = new_ids(Participant, 2 * size)
+        insert_rows(Participant, ["id", "case", "person", "role", "is_minor"], [
+            (participants[2 * i + j], c, people[2 * i + j], "child" if j == 0 else "party", j == 0)
+            for i, c in enumerate(cases) for j in (0, 1)])
+        meetings = new_ids(Meeting, size)
+        recorder = facilitators[0].pk
+        insert_rows(Meeting, ["id", "case", "kind", "date", "duration_minutes", "recorded_by"], [
+            (m, c, Meeting.Kind.JOINT, d + 14 * day, 90, recorder)
+            for m, c, d in zip(meetings, cases, days, strict=True)])
+        insert_rows(Meeting.attendees.through, ["meeting", "participant"], [
+            (m, participants[2 * i + j]) for i, m in enumerate(meetings) for j in (0, 1)])
+        agreements = new_ids(Agreement, size)
+        insert_rows(Agreement, ["id", "case", "concluded_on", "text"], [
+            (a, c, d + 14 * day, "нагрузка") for a, c, d in zip(agreements, cases, days, strict=True)])
+        insert_rows(AgreementItem, ["agreement", "action", "responsible", "deadline", "checker"], [
+            (a, "нагрузка", "родители", d + 40 * day, "ведущий")
+            for a, d in zip(agreements, days, strict=True) for _ in (0, 1)])
+        self.audit(cases, recorder)
         Out, F = OutcomeReport.Outcome, OutcomeReport.FollowUpResult
-        OutcomeReport.objects.bulk_create(
-            OutcomeReport(case=c, held=True, program_kind="", started_on=d + datetime.timedelta(days=14),
-                          finished_on=d + datetime.timedelta(days=14), minors=1, adults=1,
-                          outcome=rng.choice([Out.AGREEMENT, Out.AGREEMENT, Out.PARTIAL, Out.NO_AGREEMENT]),
-                          followup_result=rng.choice([F.FULFILLED, F.FULFILLED, F.PARTLY, F.NOT_FULFILLED]),
-                          summary="нагрузка", drafted_by=facilitators[0], signed_by=facilitators[0],
-                          signed_at=_at(d + datetime.timedelta(days=60)))
-            for c, d in zip(new_cases, days, strict=True)
-        )
+        insert_rows(OutcomeReport, ["case", "held", "program_kind", "started_on", "finished_on", "minors", "adults",
+                                    "outcome", "followup_result", "summary", "drafted_by", "signed_by", "signed_at"], [
+            (c, True, "", d + 14 * day, d + 14 * day, 1, 1,
+             rng.choice([Out.AGREEMENT, Out.AGREEMENT, Out.PARTIAL, Out.NO_AGREEMENT]),
+             rng.choice([F.FULFILLED, F.FULFILLED, F.PARTLY, F.NOT_FULFILLED]), "нагрузка", recorder, recorder,
+             _at(d + 60 * day))
+            for c, d in zip(cases, days, strict=True)])
 
-
-    def audit(self, cases, actor):
+    def audit(self, cases, actor_id):
         """The rows the actions would have written, chained like every other audit row."""
         last = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first() or ""
+        codes = dict(Case.objects.filter(pk__in=cases).values_list("pk", "code"))
+        at = timezone.now().replace(microsecond=0)
         rows = []
         for case in cases:
             for action in ("case.open", "case.report.sign", "case.close"):
-                event = AuditEvent(at=timezone.now().replace(microsecond=0), actor=actor, action=action,
-                                   object_type="case", object_code=case.code, fields=["status"], prev_hash=last)
-                event.row_hash = last = event.compute_hash()
-                rows.append(event)
-        AuditEvent.objects.bulk_create(rows)
+                row_hash = AuditEvent.chain_hash(last, at, actor_id, AuditEvent.Kind.WRITE, action, "case",
+                                                 codes[case], ["status"])
+                rows.append((at, actor_id, AuditEvent.Kind.WRITE, action, "case", codes[case], '["status"]', last,
+                             row_hash))
+                last = row_hash
+        insert_rows(AuditEvent, ["at", "actor", "kind", "action", "object_type", "object_code", "fields", "prev_hash",
+                                 "row_hash"], rows)
 
 
 def _at(day):
