@@ -63,7 +63,7 @@ def _journal(request):
 def case_list(request):
     """The case journal (журнал регистрации случаев) with filters, as the user may see it."""
     form, cases = _journal(request)
-    page = CappedPaginator(journal_lines(cases), 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(journal_lines(cases), 50, counted=cases).get_page(request.GET.get("page"))
     # Facilitators and participants are looked up for this page's fifty cases only.
     describe_lines(page.object_list)
     query = request.GET.copy()

@@ -27,11 +27,15 @@ class CappedPaginator(Paginator):
 
     cap = 1000
 
+    def __init__(self, object_list, per_page, *, counted=None, **kwargs):
+        """counted: the same rows without the joins that only serve displayed columns, if object_list has them."""
+        super().__init__(object_list, per_page, **kwargs)
+        self.counted = object_list if counted is None else counted
+
     @cached_property
     def count(self):
-        # Without the ordering the database stops after cap + 1 rows instead of sorting all matches first; with
-        # only the key selected, joins that serve the displayed columns (not the filters) are left out.
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        # Without the ordering the database stops after cap + 1 rows instead of sorting all matches first.
+        return self.counted.order_by().values("pk")[: self.cap + 1].count()
 
     @property
     def capped(self):

@@ -34,7 +34,7 @@ def referral_list(request):
     status = request.GET.get("status", "")
     if status in Referral.Status.values:
         referrals = referrals.filter(status=status)
-    page = CappedPaginator(referral_lines(referrals), 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(referral_lines(referrals), 50, counted=referrals).get_page(request.GET.get("page"))
     describe_lines(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
