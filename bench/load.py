@@ -127,6 +127,8 @@ def main():
         ("referrer's list", "/referrals/", "kdn"),
         ("monitoring report", "/monitoring/", "koordinator"),
         ("verification page", "/verify/" + urllib.parse.quote(args.certificate), None),
+        # Not one of the pages under test: the floor of any logged-in page (session, user, roles, menu, layout).
+        ("minimal logged-in page", "/notifications/", "koordinator"),
     ]
     if args.only:
         chosen = {int(n) for n in args.only.split(",")} | {0}
