@@ -5,11 +5,13 @@ import datetime
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from cases.access import cases_visible_to
 from cases.models import REPORTABLE_STATES, Agreement, AgreementItem, CaseStatus, FollowUp, OutcomeReport
+from core.templatetags.ui import choice_labels
 from methods.models import LibraryCase, SupervisionRequest
 from referrals.access import referrals_visible_to
 from referrals.models import Referral
@@ -84,10 +86,37 @@ def panels_for(user):
 
 
 def panel(key, title, kind, queryset, shown=20):
-    """The first rows of a panel; the total is counted only when there are more than shown."""
-    rows = list(queryset[:shown + 1])
+    """The first rows of a panel; the total is counted only when there are more than shown. Case and referral
+    rows are plain values (see LINES): on a start page of a dozen panels, building and compiling the model
+    columns of every join costs more than the database does."""
+    fields, describe = LINES.get(kind, (None, None))
+    rows = list((queryset.values("pk", *fields) if fields else queryset)[:shown + 1])
     count = len(rows) if len(rows) <= shown else queryset.count()
-    return {"key": key, "title": title, "kind": kind, "rows": rows[:shown], "count": count}
+    rows = rows[:shown]
+    if describe:
+        labels = {field: choice_labels(queryset.model, field) for field in ("status", "situation")
+                  if field in fields}
+        today = timezone.localdate()
+        rows = [describe(row, labels, today) for row in rows]
+    return {"key": key, "title": title, "kind": kind, "rows": rows, "count": count}
+
+
+def _case_line(row, labels, today):
+    return {"pk": row["pk"], "code": row["code"], "journal_number": f"{row['number']}/{row['year']}",
+            "agency": row["referral__agency__short_name"], "status": labels["status"].get(row["status"], "")}
+
+
+def _referral_line(row, labels, today):
+    waiting = row["status"] == Referral.Status.SUBMITTED and row["due_date"] is not None
+    return {"pk": row["pk"], "code": row["code"], "situation": capfirst(labels["situation"].get(row["situation"], "")),
+            "agency": row["agency__short_name"], "due_date": row["due_date"],
+            "overdue": waiting and row["due_date"] < today}
+
+
+LINES = {
+    "case": (("code", "number", "year", "status", "referral__agency__short_name"), _case_line),
+    "referral": (("code", "situation", "status", "due_date", "agency__short_name"), _referral_line),
+}
 
 
 def coordinator_overview(user):

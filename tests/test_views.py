@@ -336,7 +336,7 @@ def test_referrer_sees_the_answers_of_the_last_thirty_days(cast, make_referral, 
     in_work = make_case(upto=S.PROGRAM).referral
     make_case(upto=S.REPORTED, author=cast.guardian)
     panels = {p["key"]: p for p in panels_for(cast.secretary)}
-    assert {r.pk for r in panels["answers"]["rows"]} == {declined.pk, reported.pk}
+    assert {r["pk"] for r in panels["answers"]["rows"]} == {declined.pk, reported.pk}
     assert in_work.answered_at is None and panels["answers"]["count"] == 2
     assert Referral.objects.get(pk=reported.pk).answered_at == reported.case.report.signed_at
 
