@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Window
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -86,13 +86,18 @@ def panels_for(user):
 
 
 def panel(key, title, kind, queryset, shown=20):
-    """The first rows of a panel; the total is counted only when there are more than shown. Case and referral
-    rows are plain values (see LINES): on a start page of a dozen panels, building and compiling the model
-    columns of every join costs more than the database does."""
-    fields, describe = LINES.get(kind, (None, None))
-    rows = list((queryset.values("pk", *fields) if fields else queryset)[:shown + 1])
-    count = len(rows) if len(rows) <= shown else queryset.count()
-    rows = rows[:shown]
+    """The first rows of a panel with the panel's total, in one query whatever the data (the total is a window
+    count over the same rows). Case and referral rows are plain values (see LINES): on a start page of a dozen
+    panels, building and compiling the model columns of every join costs more than the database does."""
+    if queryset.query.distinct:
+        # A window count would count the duplicates DISTINCT removes: deduplicate in a subquery instead.
+        deduplicated = queryset.model._default_manager.filter(pk__in=queryset.order_by().values("pk"))
+        deduplicated.query.select_related = queryset.query.select_related
+        queryset = deduplicated.order_by(*queryset.query.order_by) if queryset.query.order_by else deduplicated
+    fields, describe = LINES.get(kind, ((), None))
+    rows = list((queryset.values("pk", *fields) if fields else queryset)
+                .annotate(panel_total=Window(Count("pk")))[:shown])
+    count = (rows[0]["panel_total"] if fields else rows[0].panel_total) if rows else 0
     if describe:
         labels = {field: choice_labels(queryset.model, field) for field in ("status", "situation")
                   if field in fields}
@@ -121,8 +126,6 @@ LINES = {
 
 def coordinator_overview(user):
     """Workload per facilitator and outcomes of the current quarter, for the coordinator's start page."""
-    from django.db.models import Count
-
     from accounts.models import User
     from cases.models import Case
     from lib.cache import cached_once
@@ -159,7 +162,7 @@ def coordinator_overview(user):
 
 def analyst_overview():
     """The region at a glance by territory for the current year; small cells hidden."""
-    from django.db.models import Count, Q
+    from django.db.models import Q
 
     from accounts.models import Territory
     from reports.monitoring import suppress

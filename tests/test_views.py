@@ -376,3 +376,23 @@ def test_referral_list_lines(client, cast, make_referral, make_case):
     assert "ответ дан" in line(declined) and "отклонено" in line(declined).lower()
     assert "ответ дан" in line(reported.referral) and f"№ {reported.journal_number}" in line(reported.referral)
     assert cast.commission.short_name in line(waiting) and "None" not in page
+
+
+def test_panel_totals_count_each_row_once(cast, make_case):
+    """A panel's total comes with its rows in one query; a notice the agency may see two ways (its case and its
+    recipients) is one notice, not two."""
+    from accounts.models import Membership, Role, User
+    from core.dashboard import panels_for
+    from safety.actions import open_notice
+
+    notices = [open_notice(make_case(upto=S.PROGRAM), actor=cast.coordinator,
+                           recipients=[cast.commission, cast.guardianship], content="Ребёнок в опасности.")
+               for _ in range(2)]
+    # The secretary also works for the guardianship body: each notice reaches them through two recipients.
+    Membership.objects.create(user=cast.secretary, agency=cast.guardianship, role=Role.REFERRER)
+    secretary = User.objects.get(pk=cast.secretary.pk)
+    panels = {p["key"]: p for p in panels_for(secretary)}
+    assert panels["notices"]["count"] == 2
+    assert sorted(n.pk for n in panels["notices"]["rows"]) == sorted(n.pk for n in notices)
+    coordinator = {p["key"]: p for p in panels_for(cast.coordinator)}
+    assert coordinator["hold"]["count"] == 2 and coordinator["notifications"]["count"] >= 2
