@@ -114,7 +114,7 @@ def _case_line(row, labels, today):
 def _referral_line(row, labels, today):
     waiting = row["status"] == Referral.Status.SUBMITTED and row["due_date"] is not None
     return {"pk": row["pk"], "code": row["code"], "situation": capfirst(labels["situation"].get(row["situation"], "")),
-            "agency": row["agency__short_name"], "due_date": row["due_date"],
+            "agency": row["agency__short_name"], "due_date": row["due_date"] if waiting else None,
             "overdue": waiting and row["due_date"] < today}
 
 
