@@ -396,3 +396,24 @@ def test_panel_totals_count_each_row_once(cast, make_case):
     assert sorted(n.pk for n in panels["notices"]["rows"]) == sorted(n.pk for n in notices)
     coordinator = {p["key"]: p for p in panels_for(cast.coordinator)}
     assert coordinator["hold"]["count"] == 2 and coordinator["notifications"]["count"] >= 2
+
+
+def test_the_migration_fills_answered_at_of_earlier_answers(cast, make_referral, make_case):
+    import importlib
+
+    from django.apps import apps
+
+    from referrals import actions as referral_actions
+
+    migration = importlib.import_module("referrals.migrations.0005_referral_answered_list_indexes")
+    declined = make_referral()
+    referral_actions.decline_referral(declined, actor=cast.coordinator, reason="Семья уже в программе.")
+    reported = make_case(upto=S.REPORTED)
+    waiting = make_referral()
+    Referral.objects.update(answered_at=None)
+    migration.backfill_answered(apps, None)
+    answered = dict(Referral.objects.values_list("pk", "answered_at"))
+    declined.refresh_from_db()
+    assert answered[declined.pk] == declined.decided_at
+    assert answered[reported.referral_id] == reported.report.signed_at
+    assert answered[waiting.pk] is None
