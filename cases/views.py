@@ -17,7 +17,11 @@ from audit.models import AuditEvent
 from lib.conflicts import ConflictError, conflict_rows
 from lib.errors import ActionError
 from lib.files import download
+from lib.prepared import Prepared
 from lib.views import CappedPaginator, run_action
+from methods.models import LibraryCase, SupervisionRequest
+from referrals.models import ReferralPerson
+from safety.models import SafetyNotice
 
 from . import actions, documents
 from .access import can_manage, can_work, cases_visible_to, get_case_for_user
@@ -47,8 +51,10 @@ from .models import (
     CaseStatus,
     Consent,
     Meeting,
+    NetworkMember,
     OutcomeReport,
     Participant,
+    Screening,
 )
 
 
@@ -103,6 +109,24 @@ def case_document(request, code, name):
     return download(build(case), f"{stem}-{case.number}-{case.year}.{extension}")
 
 
+# The lists of a case file, compiled to SQL once per connection (lib/prepared.py): the case page makes a dozen
+# small queries, and Django compiling each of them cost more than the database running it.
+CASE_FILE = {
+    "screenings": Prepared(lambda case: Screening.objects.filter(case_id=case).select_related("by")),
+    "meetings": Prepared(lambda case: Meeting.objects.filter(case_id=case).prefetch_related(
+        Prefetch("attendees", queryset=Participant.objects.select_related("person")))),
+    "network": Prepared(lambda case: NetworkMember.objects.filter(case_id=case)),
+    "attachments": Prepared(lambda case: Attachment.objects.filter(case_id=case).select_related("uploaded_by")),
+    "notices": Prepared(lambda case: SafetyNotice.objects.filter(case_id=case).select_related("sender")),
+    "supervision": Prepared(lambda case: SupervisionRequest.objects.filter(case_id=case).prefetch_related("sessions")),
+    "stories": Prepared(lambda case: LibraryCase.objects.filter(source_case_id=case)),
+}
+REFERRAL_PERSONS = Prepared(lambda referral: ReferralPerson.objects.filter(referral_id=referral)
+                            .select_related("person"))
+AGREEMENT_ITEMS = Prepared(lambda agreement: AgreementItem.objects.filter(agreement_id=agreement)
+                           .prefetch_related("followups"))
+
+
 @login_required
 def case_detail(request, code):
     case = get_case_for_user(request.user, code)
@@ -112,32 +136,21 @@ def case_detail(request, code):
         "participants", queryset=Participant.objects.select_related("person").prefetch_related("consents")))
     participants = case.participants.all()
     agreement = getattr(case, "agreement", None)
-    items = (
-        agreement.items.prefetch_related("followups") if agreement else AgreementItem.objects.none()
-    )
     context = {
         "case": case,
         "referral": case.referral,
-        "persons": case.referral.persons.select_related("person"),
-        "screenings": case.screenings.select_related("by"),
+        **{name: lines(case=case.pk) for name, lines in CASE_FILE.items()},
+        "persons": REFERRAL_PERSONS(referral=case.referral_id),
         "participants": participants,
-        "meetings": case.meetings.prefetch_related(
-            Prefetch("attendees", queryset=Participant.objects.select_related("person"))
-        ),
         "agreement": agreement,
-        "items": items,
+        "items": AGREEMENT_ITEMS(agreement=agreement.pk) if agreement else [],
         "report": getattr(case, "report", None),
-        "network": case.network.all(),
-        "attachments": case.attachments.select_related("uploaded_by"),
-        "notices": case.safety_notices.select_related("sender"),
         "shareable": case.agreement_shareable(),
         "meeting_kinds": meeting_kinds(case),
         "can_work": can_work(request.user, case),
         "can_manage": can_manage(request.user, case),
         "reportable": case.status in REPORTABLE_STATES,
         "S": CaseStatus,
-        "supervision": case.supervision_requests.prefetch_related("sessions"),
-        "stories": case.library_stories.all(),
     }
     if context["can_work"] and case.is_open:
         context.update(
