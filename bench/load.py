@@ -80,12 +80,15 @@ def hammer(base, path, username, users, seconds):
     probed = []
 
     def probe():
-        """The trivial page, ten times a second, while the users load this page: the server's own queueing."""
-        client = Client(base)
+        """The trivial page, ten times a second, while the users load this page: the server's own queueing. Each
+        probe is a new visitor (a new connection), so it meets whichever worker the server gives it, not always
+        the one a kept connection would tie it to."""
         while time.monotonic() < deadline:
+            client = Client(base)
             began = time.perf_counter()
             client.request("GET", PROBE)
             probed.append((time.perf_counter() - began) * 1000)
+            client.connection.close()
             time.sleep(0.1)
 
     threads = [threading.Thread(target=user) for _ in range(users)]

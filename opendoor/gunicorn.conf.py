@@ -9,9 +9,11 @@ threads = int(os.environ.get("OPENDOOR_THREADS", "4"))
 worker_class = os.environ.get("OPENDOOR_WORKER_CLASS", "gthread")
 timeout = 60
 graceful_timeout = 30
-# Recycle workers now and then so that a slow leak in any library cannot grow without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then so that a slow leak in any library cannot grow without bound — rarely: a new
+# worker loads Django and warms its caches, and at a few hundred requests a second 2,000 meant a restart of each
+# worker every few seconds.
+max_requests = int(os.environ.get("OPENDOOR_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
 # Access log lines carry the path with opaque codes only; no query strings with personal data are used.
 accesslog = "-"
 access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
