@@ -35,7 +35,10 @@ def main():
                                  "--header", f"Authorization: Bearer {key}",
                                  "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
                                  "response_schema_conformance,response_headers_conformance",
-                                 "--max-examples", examples, "--workers", "2", "--seed", "2026",
+                                 # One worker: with two threads, hypothesis describing a filter parses source with
+                                 # ast in both at once, and CPython 3.11 sometimes fails inside the fuzzer itself
+                                 # ("AST constructor recursion depth mismatch"), failing CI with no request failed.
+                                 "--max-examples", examples, "--workers", "1", "--seed", "2026",
                                  "--generation-deterministic", "--no-color"], cwd=ROOT)
         return result.returncode
     finally:
