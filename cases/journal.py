@@ -83,7 +83,7 @@ def describe_lines(lines):
     from core.templatetags.ui import choice_labels
     from referrals.models import Referral
 
-    from .models import Case, OutcomeReport, Participant, Program
+    from .models import Case, OutcomeReport, Participant, Program, journal_number
 
     ids = [line["pk"] for line in lines]
     names = defaultdict(list)
@@ -100,7 +100,7 @@ def describe_lines(lines):
     for line in lines:
         pk, kind, outcome = line["pk"], line["program__kind"], line["report__outcome"]
         line.update(
-            url=reverse("case", args=[line["code"]]), journal_number=f"{line['number']}/{line['year']}",
+            url=reverse("case", args=[line["code"]]), journal_number=journal_number(line["number"], line["year"]),
             source=line["referral__agency__short_name"],
             situation=capfirst(situations.get(line["referral__situation"], "")),
             kind=capfirst(kinds.get(kind, kind)) if kind else "",

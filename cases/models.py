@@ -59,6 +59,11 @@ class ReviewDecision(models.TextChoices):
     ESCALATE = "escalate", _("escalate to the statutory route")
 
 
+def journal_number(number, year):
+    """«12/2026»: the case's number in the service's journal for its year."""
+    return f"{number}/{year}"
+
+
 class Case(models.Model):
     code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
     referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="case")
@@ -100,7 +105,7 @@ class Case(models.Model):
 
     @property
     def journal_number(self):
-        return f"{self.number}/{self.year}"
+        return journal_number(self.number, self.year)
 
     @property
     def is_open(self):

@@ -115,12 +115,12 @@ CASE_FILE = {
     "screenings": Prepared(lambda case: Screening.objects.filter(case_id=case).select_related("by")),
     "meetings": Prepared(lambda case: Meeting.objects.filter(case_id=case).prefetch_related(
         Prefetch("attendees", queryset=Participant.objects.select_related("person")))),
-    "network": Prepared(lambda case: NetworkMember.objects.filter(case_id=case)),
     "attachments": Prepared(lambda case: Attachment.objects.filter(case_id=case).select_related("uploaded_by")),
     "notices": Prepared(lambda case: SafetyNotice.objects.filter(case_id=case).select_related("sender")),
     "supervision": Prepared(lambda case: SupervisionRequest.objects.filter(case_id=case).prefetch_related("sessions")),
     "stories": Prepared(lambda case: LibraryCase.objects.filter(source_case_id=case)),
 }
+NETWORK = Prepared(lambda case: NetworkMember.objects.filter(case_id=case))  # shown for family conferences only
 REFERRAL_PERSONS = Prepared(lambda referral: ReferralPerson.objects.filter(referral_id=referral)
                             .select_related("person"))
 AGREEMENT_ITEMS = Prepared(lambda agreement: AgreementItem.objects.filter(agreement_id=agreement)
@@ -141,6 +141,7 @@ def case_detail(request, code):
         "referral": case.referral,
         **{name: lines(case=case.pk) for name, lines in CASE_FILE.items()},
         "persons": REFERRAL_PERSONS(referral=case.referral_id),
+        "network": NETWORK(case=case.pk) if case.is_family_conference else [],
         "participants": participants,
         "agreement": agreement,
         "items": AGREEMENT_ITEMS(agreement=agreement.pk) if agreement else [],

@@ -5,15 +5,25 @@ import datetime
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Window
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from cases.access import cases_visible_to
-from cases.models import REPORTABLE_STATES, Agreement, AgreementItem, CaseStatus, FollowUp, OutcomeReport
+from cases.models import (
+    REPORTABLE_STATES,
+    Agreement,
+    AgreementItem,
+    Case,
+    CaseStatus,
+    FollowUp,
+    OutcomeReport,
+    journal_number,
+)
 from core.templatetags.ui import choice_labels
 from methods.models import LibraryCase, SupervisionRequest
 from referrals.access import referrals_visible_to
+from referrals.lines import FIELDS as referral_fields
+from referrals.lines import describe_lines as describe_referral_lines
 from referrals.models import Referral
 from safety.access import notices_visible_to
 
@@ -22,8 +32,8 @@ def panels_for(user):
     today = timezone.localdate()
     panels = []
     roles = set(user.roles)
-    referrals = referrals_visible_to(user).select_related("agency")
-    cases = cases_visible_to(user).select_related("referral__agency")  # the panels show no facilitators
+    referrals = referrals_visible_to(user)
+    cases = cases_visible_to(user)
     if Role.REFERRER in roles:
         own = referrals.filter(agency_id__in=user.agency_ids(Role.REFERRER))
         panels.append(("overdue", _("Answers overdue"), "referral",
@@ -36,7 +46,7 @@ def panels_for(user):
         panels.append(("plans", _("Family plans waiting for your decision"), "referral",
                        own.filter(case__agreement__decision=Agreement.Decision.PENDING)))
         panels.append(("drafts", _("Drafts not yet sent"), "referral", own.filter(status=Referral.Status.DRAFT)))
-        notices = notices_visible_to(user).filter(sent_at__date__gte=today - timezone.timedelta(days=30))
+        notices = notices_visible_to(user).filter(sent_at__gte=month_ago)
         panels.append(("notices", _("Safety notices to your agency (30 days)"), "notice",
                        notices.select_related("case")))
     if Role.COORDINATOR in roles:
@@ -89,45 +99,31 @@ def panel(key, title, kind, queryset, shown=20):
     """The first rows of a panel with the panel's total, in one query whatever the data (the total is a window
     count over the same rows). Case and referral rows are plain values (see LINES): on a start page of a dozen
     panels, building and compiling the model columns of every join costs more than the database does."""
-    if queryset.query.distinct:
-        # A window count would count the duplicates DISTINCT removes: deduplicate in a subquery instead.
-        deduplicated = queryset.model._default_manager.filter(pk__in=queryset.order_by().values("pk"))
-        deduplicated.query.select_related = queryset.query.select_related
-        queryset = deduplicated.order_by(*queryset.query.order_by) if queryset.query.order_by else deduplicated
+    if queryset.query.distinct:  # the window would count the duplicates DISTINCT removes
+        raise ValueError(f"panel {key}: give rows without DISTINCT (deduplicate in the access function)")
     fields, describe = LINES.get(kind, ((), None))
     rows = list((queryset.values("pk", *fields) if fields else queryset)
                 .annotate(panel_total=Window(Count("pk")))[:shown])
     count = (rows[0]["panel_total"] if fields else rows[0].panel_total) if rows else 0
-    if describe:
-        labels = {field: choice_labels(queryset.model, field) for field in ("status", "situation")
-                  if field in fields}
-        today = timezone.localdate()
-        rows = [describe(row, labels, today) for row in rows]
-    return {"key": key, "title": title, "kind": kind, "rows": rows, "count": count}
+    return {"key": key, "title": title, "kind": kind, "rows": describe(rows) if describe else rows, "count": count}
 
 
-def _case_line(row, labels, today):
-    return {"pk": row["pk"], "code": row["code"], "journal_number": f"{row['number']}/{row['year']}",
-            "agency": row["referral__agency__short_name"], "status": labels["status"].get(row["status"], "")}
-
-
-def _referral_line(row, labels, today):
-    waiting = row["status"] == Referral.Status.SUBMITTED and row["due_date"] is not None
-    return {"pk": row["pk"], "code": row["code"], "situation": capfirst(labels["situation"].get(row["situation"], "")),
-            "agency": row["agency__short_name"], "due_date": row["due_date"] if waiting else None,
-            "overdue": waiting and row["due_date"] < today}
+def _case_lines(rows):
+    statuses = choice_labels(Case, "status")
+    return [{"code": row["code"], "journal_number": journal_number(row["number"], row["year"]),
+             "agency": row["referral__agency__short_name"], "status": statuses.get(row["status"], "")}
+            for row in rows]
 
 
 LINES = {
-    "case": (("code", "number", "year", "status", "referral__agency__short_name"), _case_line),
-    "referral": (("code", "situation", "status", "due_date", "agency__short_name"), _referral_line),
+    "case": (("code", "number", "year", "status", "referral__agency__short_name"), _case_lines),
+    "referral": (referral_fields, describe_referral_lines),
 }
 
 
 def coordinator_overview(user):
     """Workload per facilitator and outcomes of the current quarter, for the coordinator's start page."""
     from accounts.models import User
-    from cases.models import Case
     from lib.cache import cached_once
 
     services = user.agency_ids(Role.COORDINATOR)

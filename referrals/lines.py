@@ -5,19 +5,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from cases.models import journal_number
 from core.templatetags.ui import choice_labels
 
 from .models import Referral
 
+FIELDS = ("code", "created_at", "submitted_on", "agency__short_name", "situation", "status", "due_date",
+          "answered_at", "case__number", "case__year")
+
 
 def referral_lines(referrals):
     """Paginate these, then complete the page with describe_lines()."""
-    return referrals.order_by("-created_at", "-id").values(
-        "code", "created_at", "submitted_on", "agency__short_name", "situation", "status", "due_date", "answered_at",
-        "case__number", "case__year")
+    return referrals.order_by("-created_at", "-id").values(*FIELDS)
 
 
 def describe_lines(lines):
+    """Labels, the answer due (only while the service has not answered) and the case number, on each line."""
     today = timezone.localdate()
     statuses, situations = choice_labels(Referral, "status"), choice_labels(Referral, "situation")
     for line in lines:
@@ -28,5 +31,5 @@ def describe_lines(lines):
             agency=line["agency__short_name"], situation=capfirst(situations.get(line["situation"], "")),
             status_label=statuses.get(line["status"], line["status"]), answered=line["answered_at"] is not None,
             due_date=line["due_date"] if waiting else None, overdue=waiting and line["due_date"] < today,
-            case_number=f"{line['case__number']}/{line['case__year']}" if line["case__number"] else "")
+            case_number=journal_number(line["case__number"], line["case__year"]) if line["case__number"] else "")
     return lines

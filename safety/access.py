@@ -12,10 +12,11 @@ from .models import SafetyNotice
 def notices_visible_to(user):
     if not user.is_authenticated:
         return SafetyNotice.objects.none()
-    receiving = user.agency_ids(Role.REFERRER)
+    receiving = SafetyNotice.recipients.through.objects.filter(agency_id__in=user.agency_ids(Role.REFERRER))
+    # Subqueries rather than a join to the recipients: each notice appears once, without DISTINCT.
     return SafetyNotice.objects.filter(
-        Q(case__in=cases_visible_to(user).values("pk")) | Q(recipients__in=receiving)
-    ).distinct()
+        Q(case__in=cases_visible_to(user).values("pk")) | Q(pk__in=receiving.values("safetynotice_id"))
+    )
 
 
 def get_notice_for_user(user, code):

@@ -379,8 +379,8 @@ def test_referral_list_lines(client, cast, make_referral, make_case):
 
 
 def test_panel_totals_count_each_row_once(cast, make_case):
-    """A panel's total comes with its rows in one query; a notice the agency may see two ways (its case and its
-    recipients) is one notice, not two."""
+    """A panel's total comes with its rows in one query; a notice that reaches the reader through two of their
+    agencies is one notice, not two (notices_visible_to names each notice once)."""
     from accounts.models import Membership, Role, User
     from core.dashboard import panels_for
     from safety.actions import open_notice
