@@ -2,20 +2,13 @@
 
 import io
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
-
-
-def render_pdf(template, context):
-    from weasyprint import HTML
-
-    html = render_to_string(template, context)
-    return HTML(string=html).write_pdf()
+from lib.pdf import render_pdf
 
 
 def _coordinator(case):

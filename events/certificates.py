@@ -1,13 +1,16 @@
-"""Certificate PDFs: the organiser's text (a small template over plain values) on a fixed page with a QR code
-that points to the public verification page."""
+"""Certificate PDFs: the organiser's plain text with placeholders (events/certificate_text.py) on a fixed page with
+a QR code that points to the public verification page."""
 
 from urllib.parse import unquote
 
 import segno
 from django.conf import settings
-from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from lib.pdf import font_configuration, html_to_pdf  # noqa: F401 (the batch task takes it from here)
+
+from . import certificate_text
 
 
 def verify_url(number):
@@ -25,8 +28,8 @@ def values(certificate):
 
 
 def certificate_html(certificate, service=None):
-    # The organiser's template sees plain strings only, never model objects.
-    body = Template(certificate.registration.event.certificate_template).render(Context(values(certificate)))
+    # The organiser's text is never a template: placeholders are replaced by escaped plain strings.
+    body = certificate_text.to_html(certificate.registration.event.certificate_template, values(certificate))
     qr = segno.make(verify_url(certificate.number), error="m").svg_data_uri(scale=4)
     return render_to_string("events/certificate.html", {
         "body": body, "qr": qr, "url": unquote(verify_url(certificate.number)), "certificate": certificate,
@@ -35,17 +38,7 @@ def certificate_html(certificate, service=None):
 
 
 def certificate_pdf(certificate, service=None, font_config=None):
-    from weasyprint import HTML
-
-    return HTML(string=certificate_html(certificate, service)).write_pdf(font_config=font_config)
-
-
-def font_configuration():
-    """One font configuration for a whole batch: a new one per document keeps ~0.2 MB of Pango font maps
-    alive each time, so a batch of thousands would grow without bound."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
+    return html_to_pdf(certificate_html(certificate, service), font_config=font_config)
 
 
 def write_pdf(certificate, service=None, font_config=None):

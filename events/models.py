@@ -6,14 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Agency, Territory
 from lib.codes import new_code
 
-DEFAULT_CERTIFICATE = """<h1>СВИДЕТЕЛЬСТВО</h1>
-<p class="number">№ {{ number }}</p>
-<p>удостоверяет, что</p>
-<p class="holder">{{ holder }}</p>
-<p>{{ position }}{% if agency %}, {{ agency }}{% endif %}</p>
-<p>принял(а) участие в мероприятии</p>
-<p class="event">«{{ event }}»</p>
-<p>{{ dates }}{% if hours %}, {{ hours }} ак. ч.{% endif %}</p>"""
+from .certificate_text import DEFAULT as DEFAULT_CERTIFICATE
 
 
 class Event(models.Model):
@@ -37,7 +30,7 @@ class Event(models.Model):
     min_sessions = models.PositiveSmallIntegerField(
         _("sessions to attend for a certificate"), default=1)
     registration_open = models.BooleanField(_("registration is open"), default=True)
-    certificate_template = models.TextField(_("certificate text (template)"), default=DEFAULT_CERTIFICATE)
+    certificate_template = models.TextField(_("certificate text"), default=DEFAULT_CERTIFICATE)
 
     class Meta:
         ordering = ["-starts_on", "id"]

@@ -13,9 +13,9 @@ from accounts.models import Agency, Role, User
 from audit import log
 from audit.models import AuditEvent
 from cases.access import get_case_for_user
-from cases.documents import render_pdf
 from cases.models import Case, OutcomeReport, ProgramKind
 from lib.files import download
+from lib.pdf import render_pdf
 from lib.views import run_action
 from reports.monitoring import HIDDEN, SMALL_CELL
 

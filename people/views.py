@@ -10,9 +10,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit import log
 from audit.models import AuditEvent
-from cases.documents import render_pdf
 from lib.conflicts import ConflictError, conflict_rows
 from lib.files import download
+from lib.pdf import render_pdf
 from lib.views import CappedPaginator, over_limit, run_action
 
 from . import actions, registry

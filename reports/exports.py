@@ -75,7 +75,7 @@ def as_xlsx(report, scope_label):
 
 
 def as_pdf(report, previous, scope_label):
-    from cases.documents import render_pdf
+    from lib.pdf import render_pdf
 
     from .views import report_context
 

@@ -1,5 +1,6 @@
 """Events: registration and the waiting list, attendance, certificates, verification, exports, import."""
 
+import html
 import io
 
 import pytest
@@ -238,19 +239,30 @@ def test_certificate_text_is_editable_but_safe(client, cast, make_event):
     data = {"e-kind": "seminar", "e-title": event.title, "e-starts_on": str(event.starts_on),
             "e-ends_on": str(event.ends_on), "e-capacity": "10", "e-training_hours": "4", "e-min_sessions": "1",
             "e-registration_open": "on", "save_event": "1"}
-    page = client.post(reverse("event_manage", args=[event.code]),
-                       {**data, "e-certificate_template": "{% load static %}{{ holder }}"}).content.decode()
-    assert "допускаются только подстановки" in page
+    before = event.certificate_template
+    for hostile, message in [
+        ("{% load static %}{{ holder }}", "команды вроде {% if %} не допускаются"),
+        ("{% lorem 100000000 w %}", "команды вроде {% if %} не допускаются"),
+        ("{{ holder|safe }}", "команды вроде {% if %} не допускаются"),
+        ("{{ settings }}", "Неизвестные подстановки: {{ settings }}"),
+        ('<a rel="attachment" href="file:///etc/passwd">x</a>', "HTML-теги не допускаются"),
+        ('<img src="http://127.0.0.1:9/">', "HTML-теги не допускаются"),
+    ]:
+        page = client.post(reverse("event_manage", args=[event.code]),
+                           {**data, "e-certificate_template": hostile}).content.decode()
+        assert html.escape(message, quote=False) in page or message in page, hostile
+        event.refresh_from_db()
+        assert event.certificate_template == before
     client.post(reverse("event_manage", args=[event.code]),
-                {**data, "e-certificate_template": "<h1>СЕРТИФИКАТ</h1><p>{{ holder }}, {{ hours }} ч.</p>"})
+                {**data, "e-certificate_template": "# СЕРТИФИКАТ\n**{{ holder }}**, {{ hours }} ч."})
     event.refresh_from_db()
-    registration = actions.register(event, fields=participant(1), consent=True)
+    registration = actions.register(event, fields=participant(1, full_name="<b>Имя</b> {{ number }}"), consent=True)
     attend(event, registration, cast)
     actions.issue_certificates(event, actor=cast.organiser)
     from events.certificates import certificate_html
 
-    html = certificate_html(Certificate.objects.get())
-    assert "<h1>СЕРТИФИКАТ</h1><p>Участник Номер1 Тестович, 4 ч.</p>" in html
+    page = certificate_html(Certificate.objects.get())
+    assert ("<h1>СЕРТИФИКАТ</h1>\n<p><strong>&lt;b&gt;Имя&lt;/b&gt; {{ number }}</strong>, 4 ч.</p>" in page)
 
 
 def test_training_hours_reach_the_facilitators_profile(client, cast, make_event):
