@@ -2,7 +2,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from .security import client_address, record_failure, refusal
+from lib.net import client_address
+
+from .security import record_failure, refusal
 
 
 class LoginForm(AuthenticationForm):

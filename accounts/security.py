@@ -20,11 +20,6 @@ from .models import AuthFailure, RecoveryCode, TOTPDevice, User
 WINDOW = datetime.timedelta(minutes=15)
 
 
-def client_address(request):
-    # Behind nginx the real address comes in X-Real-IP (set by our config, never trusted from the client).
-    return request.META.get("HTTP_X_REAL_IP") if settings.OPENDOOR_BEHIND_PROXY else request.META.get("REMOTE_ADDR")
-
-
 def refusal(username, address):
     """A Russian message if this login must be refused before checking the password, else None."""
     user = User.objects.filter(username=username).first()

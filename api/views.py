@@ -18,6 +18,7 @@ from accounts.views import require_admin
 from audit import log
 from audit.models import AuditEvent
 from cases.models import OutcomeReport, ProgramKind
+from lib.net import client_address
 from lib.views import run_action
 from people.models import Person
 from referrals import actions
@@ -43,16 +44,21 @@ class Pages(pagination.PageNumberPagination):
     max_page_size = 200
 
 
-class Throttle(throttling.UserRateThrottle):
+class _AddressMixin:
+    def get_ident(self, request):
+        # The one proxy-aware helper, not DRF's own reading of X-Forwarded-For.
+        return client_address(request) or "unknown"
+
+    def get_rate(self):
+        return settings.OPENDOOR_API_RATE
+
+
+class Throttle(_AddressMixin, throttling.UserRateThrottle):
     scope = "api"
 
-    def get_rate(self):
-        return settings.OPENDOOR_API_RATE
 
-
-class AnonThrottle(throttling.AnonRateThrottle):
-    def get_rate(self):
-        return settings.OPENDOOR_API_RATE
+class AnonThrottle(_AddressMixin, throttling.AnonRateThrottle):
+    pass
 
 
 class AuditedView(APIView):

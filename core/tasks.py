@@ -12,14 +12,17 @@ def send_email(subject, body, to):
 
 @task()
 def daily_reminders():
-    """The daily run: send today's reminders, depersonalise cases past retention, schedule tomorrow."""
+    """The daily run: send today's reminders, depersonalise cases past retention, delete unconfirmed public
+    registrations, schedule tomorrow."""
     from api.webhooks import retry_due
+    from events.actions import expire_unconfirmed
 
     from . import retention
     from .reminders import schedule_next_run, send_due_reminders
 
     sent = send_due_reminders()
     depersonalised = retention.run()
+    expired = expire_unconfirmed()  # public registrations whose e-mail link was never opened
     retry_due()  # notifications whose retry was not queued (an outage of the worker)
     schedule_next_run()
-    return {"reminders": sent, "depersonalised": depersonalised}
+    return {"reminders": sent, "depersonalised": depersonalised, "expired_registrations": expired}

@@ -1,5 +1,7 @@
 """Events: registration with a waiting list, attendance, numbered certificates, revocation."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -27,17 +29,39 @@ def confirmed_count(event):
     return event.registrations.filter(status=R.CONFIRMED).count()
 
 
+def expire_unconfirmed(event=None):
+    """Delete public registrations whose e-mail link was not opened in time: they hold no place and their
+    personal data was never confirmed by its owner. Returns how many went."""
+    limit = timezone.now() - timedelta(hours=settings.OPENDOOR_REGISTRATION_CONFIRM_HOURS)
+    stale = Registration.objects.filter(status=R.PENDING, created_at__lt=limit)
+    if event is not None:
+        stale = stale.filter(event=event)
+    count = 0
+    for registration in stale:
+        log.record(None, "event.register.expired", registration, fields=["status"])
+        registration.delete()
+        count += 1
+    return count
+
+
+def _place(event):
+    return R.CONFIRMED if confirmed_count(event) < event.capacity else R.WAITLIST
+
+
 @transaction.atomic
-def register(event, *, fields, consent):
-    """A public registration: confirmed while places last, then the waiting list."""
+def register(event, *, fields, consent, confirmed=False):
+    """A registration. From the public form (``confirmed=False``) it waits for its e-mail link to be opened and
+    takes no place until then; the organiser's import (``confirmed=True``) is placed at once: confirmed while places
+    last, then the waiting list."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     if not event.registration_open:
         raise ActionError(_("Registration for this event is closed."))
     if not consent:
         raise ActionError(_("Registration needs your consent to the processing of personal data."))
+    expire_unconfirmed(event)
     if event.registrations.filter(email__iexact=fields["email"]).exclude(status=R.CANCELLED).exists():
         raise ActionError(_("This e-mail is already registered for the event."))
-    status = R.CONFIRMED if confirmed_count(event) < event.capacity else R.WAITLIST
+    status = _place(event) if confirmed else R.PENDING
     try:
         with transaction.atomic():
             registration = Registration.objects.create(event=event, status=status, consent_text=str(CONSENT_TEXT),
@@ -54,9 +78,33 @@ def register(event, *, fields, consent):
     return registration
 
 
+@transaction.atomic
+def confirm_registration(registration):
+    """The owner of the e-mail opened the link and pressed «confirm»: now the registration takes a place."""
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != R.PENDING:
+        raise ActionError(_("This registration is already confirmed."))
+    limit = timezone.now() - timedelta(hours=settings.OPENDOOR_REGISTRATION_CONFIRM_HOURS)
+    if registration.created_at < limit:
+        raise ActionError(_("The confirmation link has expired. Register again."))
+    registration.status = _place(event)
+    registration.save(update_fields=["status"])
+    log.record(None, "event.register.confirm", registration, fields=["status"])
+    _tell(registration)
+    return registration
+
+
 def _tell(registration):
     url = f"{settings.OPENDOOR_BASE_URL}{reverse('registration', args=[registration.code])}"
-    if registration.status == R.CONFIRMED:
+    if registration.status == R.PENDING:
+        subject = _("Confirm your registration: %(event)s") % {"event": registration.event.title}
+        body = _("Someone (we hope you) registered this address for «%(event)s», %(dates)s. To confirm the "
+                 "registration open the link and press «Confirm» within %(hours)s hours: %(url)s\n\nIf it was not "
+                 "you, ignore this letter: the registration will be deleted.") % {
+            "event": registration.event.title, "dates": registration.event.dates, "url": url,
+            "hours": settings.OPENDOOR_REGISTRATION_CONFIRM_HOURS}
+    elif registration.status == R.CONFIRMED:
         subject = _("Registration confirmed: %(event)s") % {"event": registration.event.title}
         body = _("You are registered for «%(event)s», %(dates)s. Your registration and the QR code for the "
                  "check-in: %(url)s") % {"event": registration.event.title, "dates": registration.event.dates,

@@ -13,8 +13,8 @@ from lib.pdf import font_configuration, html_to_pdf  # noqa: F401 (the batch tas
 from . import certificate_text
 
 
-def verify_url(number):
-    return f"{settings.OPENDOOR_BASE_URL}{reverse('verify', args=[number])}"
+def verify_url(certificate):
+    return f"{settings.OPENDOOR_BASE_URL}{reverse('verify_code', args=[certificate.number, certificate.check_code])}"
 
 
 def values(certificate):
@@ -30,9 +30,9 @@ def values(certificate):
 def certificate_html(certificate, service=None):
     # The organiser's text is never a template: placeholders are replaced by escaped plain strings.
     body = certificate_text.to_html(certificate.registration.event.certificate_template, values(certificate))
-    qr = segno.make(verify_url(certificate.number), error="m").svg_data_uri(scale=4)
+    qr = segno.make(verify_url(certificate), error="m").svg_data_uri(scale=4)
     return render_to_string("events/certificate.html", {
-        "body": body, "qr": qr, "url": unquote(verify_url(certificate.number)), "certificate": certificate,
+        "body": body, "qr": qr, "url": unquote(verify_url(certificate)), "certificate": certificate,
         "service": service,
     })
 

@@ -102,7 +102,7 @@ def import_participants(event, upload, *, actor):
             fields = {"full_name": name, "position": position, "agency": agencies.get(agency.lower()),
                       "agency_name": "" if agencies.get(agency.lower()) else agency,
                       "territory": territories.get(territory.lower()), "email": email, "phone": phone}
-            actions.register(event, fields=fields, consent=True)
+            actions.register(event, fields=fields, consent=True, confirmed=True)
             added += 1
         except forms.ValidationError:
             errors.append((number, _("the e-mail is not valid")))

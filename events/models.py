@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Territory
-from lib.codes import new_code
+from lib.codes import new_check_code, new_code
 
 from .certificate_text import DEFAULT as DEFAULT_CERTIFICATE
 
@@ -65,6 +65,8 @@ def registration_code():
 
 class Registration(models.Model):
     class Status(models.TextChoices):
+        # A public registration holds no place until its e-mail link is opened (double opt-in).
+        PENDING = "pending", _("awaiting e-mail confirmation")
         CONFIRMED = "confirmed", _("confirmed")
         WAITLIST = "waitlist", _("on the waiting list")
         REJECTED = "rejected", _("rejected")
@@ -115,6 +117,9 @@ class CertificateCounter(models.Model):
 
 class Certificate(models.Model):
     number = models.CharField(max_length=20, unique=True)
+    # Printed on the certificate and carried by its QR code: the number alone verifies nothing, so sequential
+    # numbers cannot be walked to list holders.
+    check_code = models.CharField(max_length=12, default=new_check_code, editable=False)
     registration = models.OneToOneField(Registration, on_delete=models.PROTECT, related_name="certificate")
     issued_at = models.DateTimeField(default=timezone.now)
     hours = models.PositiveSmallIntegerField(default=0)

@@ -10,13 +10,16 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit import log
 from audit.models import AuditEvent
+from lib.codes import normalise_check_code
 from lib.files import download
-from lib.views import over_limit, run_action
+from lib.ratelimit import address_over_limit
+from lib.views import run_action
 
 from . import actions, exports
 from .access import get_event_for_organiser, require_organiser
@@ -37,12 +40,18 @@ def public_list(request):
 def public_event(request, code):
     event = get_object_or_404(Event, code=code)
     form = RegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and address_over_limit(request, "register", settings.OPENDOOR_REGISTER_PER_MINUTE):
+        form.add_error(None, _("Too many registrations from this address. Try again in a minute."))
+    elif request.method == "POST" and form.is_valid():
         registration = run_action(request, lambda: actions.register(
-            event, fields=form.registration_fields(), consent=form.cleaned_data["consent"]),
-            _("Thank you! Your registration has been received."), form=form)
+            event, fields=form.registration_fields(), consent=form.cleaned_data["consent"]), "", form=form)
         if registration:
-            return redirect("registration", code=registration.code)
+            # The private link goes only to the e-mail: whoever typed the form does not get it.
+            messages.success(request, _("Almost done: we have sent a letter to %(email)s. Open the link in it and "
+                                        "confirm the registration within %(hours)s hours; until then no place is "
+                                        "held.") % {"email": registration.email,
+                                                    "hours": settings.OPENDOOR_REGISTRATION_CONFIRM_HOURS})
+            return redirect("event", code=event.code)
     return render(request, "events/public_event.html", {
         "event": event, "sessions": event.sessions.all(), "form": form, "consent_text": actions.CONSENT_TEXT,
         "free": max(event.capacity - actions.confirmed_count(event), 0),
@@ -54,7 +63,11 @@ def registration(request, code):
     """The participant's private page (the link from the e-mail): status, QR for check-in, cancellation."""
     registration = get_object_or_404(Registration.objects.select_related("event"), code=code)
     if request.method == "POST":
-        run_action(request, lambda: actions.cancel(registration), _("Your registration has been cancelled."))
+        if "confirm" in request.POST:
+            run_action(request, lambda: actions.confirm_registration(registration),
+                       _("Your registration is confirmed."))
+        else:
+            run_action(request, lambda: actions.cancel(registration), _("Your registration has been cancelled."))
         return redirect("registration", code=code)
     checkin = request.build_absolute_uri(reverse("event_checkin", args=[registration.code]))
     return render(request, "events/registration.html", {
@@ -62,13 +75,21 @@ def registration(request, code):
     })
 
 
-def verify(request, number):
-    """Public verification of one certificate. Rate limited per address, so it cannot be used to list them."""
-    if over_limit("verify", request.META.get("REMOTE_ADDR", ""), settings.OPENDOOR_VERIFY_PER_MINUTE):
-        return render(request, "events/verify.html", {"limited": True}, status=429)
-    certificate = (Certificate.objects.select_related("registration__event")
-                   .filter(number=number.strip().upper()).first())
-    return render(request, "events/verify.html", {"certificate": certificate, "number": number},
+def verify(request, number="", check=""):
+    """Public verification of one certificate: its number and the check code printed beside it (the QR code
+    carries both). Without the code nothing is looked up; a wrong code reads exactly as an unknown number; checks
+    are rate limited per address."""
+    number = (number or request.GET.get("number", ""))[:40].strip().upper()
+    check = normalise_check_code(check or request.GET.get("code", ""))
+    context = {"number": number, "check": check}
+    if not (number and check):
+        return render(request, "events/verify.html", {**context, "ask": True})
+    if address_over_limit(request, "verify", settings.OPENDOOR_VERIFY_PER_MINUTE):
+        return render(request, "events/verify.html", {**context, "limited": True}, status=429)
+    certificate = (Certificate.objects.select_related("registration__event").filter(number=number).first())
+    if certificate and not constant_time_compare(certificate.check_code, check):
+        certificate = None
+    return render(request, "events/verify.html", {**context, "certificate": certificate},
                   status=200 if certificate else 404)
 
 

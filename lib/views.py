@@ -17,7 +17,8 @@ def run_action(request, action, success, form=None):
         else:
             messages.error(request, str(error))
         return None
-    messages.success(request, success)
+    if success:
+        messages.success(request, success)
     return result if result is not None else True
 
 
@@ -40,14 +41,3 @@ class CappedPaginator(Paginator):
     @property
     def capped(self):
         return self.count > self.cap
-
-
-def over_limit(scope, who, per_minute):
-    """Count one more request of `who` in this minute for `scope` (shared cache); True once past per_minute."""
-    from django.core.cache import cache
-    from django.utils import timezone
-
-    key = f"{scope}:{who}:{timezone.now():%Y%m%d%H%M}"
-    hits = cache.get_or_set(key, 0, 70)
-    cache.incr(key)
-    return hits >= per_minute

@@ -123,6 +123,10 @@ OPENDOOR_ADDRESS_LIMIT = env_int("OPENDOOR_ADDRESS_LIMIT", 20)
 # Two-factor login (TOTP) for coordinators, facilitators and administrators.
 OPENDOOR_REQUIRE_2FA = env_bool("OPENDOOR_REQUIRE_2FA", True)
 OPENDOOR_BEHIND_PROXY = env_bool("OPENDOOR_BEHIND_PROXY", False)
+# Peers whose X-Forwarded-For is believed (lib/net.py): the reverse proxy's own addresses or networks.
+# Behind the bundled nginx on the same machine that is loopback, which OPENDOOR_BEHIND_PROXY=true means by itself.
+OPENDOOR_TRUSTED_PROXIES = env_list("OPENDOOR_TRUSTED_PROXIES",
+                                    ["127.0.0.1", "::1"] if OPENDOOR_BEHIND_PROXY else [])
 
 # Russian for everyone, whatever language the browser asks for (the catalogue's msgids are English).
 LANGUAGE_CODE = "ru"
@@ -202,6 +206,9 @@ OPENDOOR_REPORT_CACHE_SECONDS = env_int("OPENDOOR_REPORT_CACHE_SECONDS", 300)
 
 # Certificate verification requests per address and minute (no enumeration of certificates).
 OPENDOOR_VERIFY_PER_MINUTE = env_int("OPENDOOR_VERIFY_PER_MINUTE", 20)
+# Public registrations per address and minute; hours a public registration waits for its e-mail link.
+OPENDOOR_REGISTER_PER_MINUTE = env_int("OPENDOOR_REGISTER_PER_MINUTE", 5)
+OPENDOOR_REGISTRATION_CONFIRM_HOURS = env_int("OPENDOOR_REGISTRATION_CONFIRM_HOURS", 48)
 # Registry look-ups per user and minute (search before create while typing a referral).
 OPENDOOR_MATCH_PER_MINUTE = env_int("OPENDOOR_MATCH_PER_MINUTE", 60)
 

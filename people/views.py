@@ -13,7 +13,8 @@ from audit.models import AuditEvent
 from lib.conflicts import ConflictError, conflict_rows
 from lib.files import download
 from lib.pdf import render_pdf
-from lib.views import CappedPaginator, over_limit, run_action
+from lib.ratelimit import over_limit
+from lib.views import CappedPaginator, run_action
 
 from . import actions, registry
 from .access import (

@@ -144,6 +144,9 @@ TABLE = {
     "event": ("get", lambda w: reverse("event", args=[w.event.code]), expect(ok=ALL)),
     "registration": ("get", lambda w: reverse("registration", args=[w.registration.code]), expect(ok=ALL)),
     "verify": ("get", lambda w: reverse("verify", args=[w.certificate.number]), expect(ok=ALL)),
+    "verify_form": ("get", lambda w: reverse("verify_form"), expect(ok=ALL)),
+    "verify_code": ("get", lambda w: reverse("verify_code", args=[w.certificate.number, w.certificate.check_code]),
+                    expect(ok=ALL)),
     # Organiser pages.
     "events_manage": ("get", lambda w: reverse("events_manage"), expect(ok={"organiser"}, default=403)),
     "event_manage": ("get", lambda w: reverse("event_manage", args=[w.event.code]),
@@ -214,7 +217,7 @@ def world(cast, make_case, make_referral, make_event, settings, tmp_path):
     from events import actions as event_actions
 
     event = make_event()
-    registration = event_actions.register(event, fields=participant(1), consent=True)
+    registration = event_actions.register(event, fields=participant(1), consent=True, confirmed=True)
     for session in event.sessions.all():
         event_actions.mark_attendance(registration, session, actor=cast.organiser)
     event_actions.issue_certificates(event, actor=cast.organiser)
@@ -314,7 +317,7 @@ def test_access(client, cast, world, name):
     assert not wrong, f"{name}: (role, got, expected) {wrong}"
 
 
-PUBLIC = {"home", "healthz", "login", "logout", "events", "event", "registration", "verify",
+PUBLIC = {"home", "healthz", "login", "logout", "events", "event", "registration", "verify", "verify_form", "verify_code",
           "api_schema", "api_docs"}  # the API's description is public; its data is not
 
 

@@ -147,3 +147,83 @@ def test_the_renderer_bounds_pages(monkeypatch):
     monkeypatch.setattr(pdf, "MAX_PAGES", 2)
     with pytest.raises(ActionError):
         pdf.html_to_pdf("".join('<p style="page-break-after: always">стр.</p>' for _ in range(5)))
+
+
+# --- one client address -----------------------------------------------------------------------------------
+
+def test_only_the_address_helper_reads_the_peer_or_forwarding_headers():
+    root = Path(settings.BASE_DIR)
+    offenders = []
+    for path, tree in project_modules():
+        if str(path.relative_to(root)) == "lib/net.py":
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in {
+                    "REMOTE_ADDR", "HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP", "HTTP_FORWARDED", "X-Forwarded-For",
+                    "X-Real-IP"}:
+                offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_the_client_address_believes_only_trusted_proxies(rf, settings):
+    from lib.net import client_address
+
+    settings.OPENDOOR_TRUSTED_PROXIES = []
+    direct = rf.get("/", REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="10.9.9.9")
+    assert client_address(direct) == "203.0.113.5"  # no proxy configured: a forged header changes nothing
+    settings.OPENDOOR_TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/8"]
+    # nginx appends the peer it saw; whatever the visitor wrote stands to the left and is not believed.
+    forged = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7")
+    assert client_address(forged) == "198.51.100.7"
+    chained = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7, 10.1.1.1")
+    assert client_address(chained) == "198.51.100.7"  # a second, internal proxy is skipped
+    garbage = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7, <script>")
+    assert client_address(garbage) == "127.0.0.1"
+    outsider = rf.get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert client_address(outsider) == "203.0.113.9"  # not from our proxy: its header is ignored
+
+
+def test_public_registration_is_rate_limited_per_visitor(client, db, settings, make_event):
+    import time_machine
+    from django.urls import reverse
+
+    from events.models import Registration
+
+    settings.OPENDOOR_REGISTER_PER_MINUTE = 3
+    settings.OPENDOOR_TRUSTED_PROXIES = ["127.0.0.1"]
+    event = make_event(capacity=100)
+    form = {"full_name": "Иванова Анна", "position": "педагог", "agency_name": "СРЦН", "consent": "on"}
+    with time_machine.travel("2026-11-30 10:00:05+03:00", tick=False):
+        for n in range(5):
+            client.post(reverse("event", args=[event.code]), {**form, "email": f"a{n}@example.ru"},
+                        REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+        page = client.post(reverse("event", args=[event.code]), {**form, "email": "late@example.ru"},
+                           REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7").content.decode()
+        assert "Слишком много регистраций с этого адреса" in page
+        client.post(reverse("event", args=[event.code]), {**form, "email": "other@example.ru"},
+                    REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.8")
+    assert Registration.objects.count() == 4
+    assert set(Registration.objects.values_list("status", flat=True)) == {Registration.Status.PENDING}
+
+
+def test_unconfirmed_registrations_hold_no_place_and_expire(db, settings, make_event):
+    import time_machine
+
+    from events import actions
+    from events.models import Registration
+
+    from .conftest import participant
+
+    settings.OPENDOOR_REGISTRATION_CONFIRM_HOURS = 48
+    event = make_event(capacity=1)
+    with time_machine.travel("2026-11-01 10:00+03:00"):
+        squatters = [actions.register(event, fields=participant(n), consent=True) for n in range(40)]
+    assert actions.confirmed_count(event) == 0
+    with time_machine.travel("2026-11-02 10:00+03:00"):
+        real = actions.register(event, fields=participant(99), consent=True)
+        assert actions.confirm_registration(real).status == Registration.Status.CONFIRMED
+    with time_machine.travel("2026-11-04 10:00+03:00"):
+        with pytest.raises(ActionError):
+            actions.confirm_registration(squatters[0])
+        assert actions.expire_unconfirmed() == 40
+    assert list(Registration.objects.values_list("pk", flat=True)) == [real.pk]

@@ -32,15 +32,25 @@ def test_public_registration_fills_places_then_the_waiting_list(client, db, make
     form = {"full_name": "Иванова Анна Петровна", "position": "социальный педагог", "agency_name": "СРЦН",
             "email": "anna@example.ru", "consent": "on"}
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, form)
+        response = client.post(url, form, follow=True)
     first = Registration.objects.get(email="anna@example.ru")
-    assert response["Location"] == reverse("registration", args=[first.code])
-    assert first.status == R.CONFIRMED and "152-ФЗ" in first.consent_text
-    assert mailoutbox[0].subject.startswith("Регистрация подтверждена") and first.code in mailoutbox[0].body
+    # No place is held and the private link is not shown to whoever typed the form: it goes to the e-mail only.
+    assert first.status == R.PENDING and "152-ФЗ" in first.consent_text
+    assert first.code not in response.content.decode() and "anna@example.ru" in response.content.decode()
+    assert mailoutbox[0].subject.startswith("Подтвердите регистрацию") and first.code in mailoutbox[0].body
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {**form, "email": "boris@example.ru", "full_name": "Борисов Борис"})
     second = Registration.objects.get(email="boris@example.ru")
-    assert second.status == R.WAITLIST and mailoutbox[1].subject.startswith("Лист ожидания")
+    assert second.status == R.PENDING
+    # Boris confirms first, so he takes the one place; Anna confirms later and waits.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("registration", args=[second.code]), {"confirm": "1"})
+        client.post(reverse("registration", args=[first.code]), {"confirm": "1"})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (R.WAITLIST, R.CONFIRMED)
+    assert mailoutbox[2].subject.startswith("Регистрация подтверждена") and mailoutbox[2].to == ["boris@example.ru"]
+    assert mailoutbox[3].subject.startswith("Лист ожидания") and mailoutbox[3].to == ["anna@example.ru"]
     # The same e-mail twice, or no consent: a clear message and nothing saved.
     page = client.post(url, form).content.decode()
     assert "уже есть регистрация" in page
@@ -49,19 +59,19 @@ def test_public_registration_fills_places_then_the_waiting_list(client, db, make
     page = client.post(url, {**form, "email": "d@example.ru", "agency_name": ""}).content.decode()
     assert "Выберите организацию из списка или впишите её название." in page
     assert Registration.objects.count() == 2
-    # The first cancels on their private page; the waiting list moves up.
+    # The confirmed one cancels on their private page; the waiting list moves up.
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("registration", args=[first.code]))
+        client.post(reverse("registration", args=[second.code]))
     first.refresh_from_db()
     second.refresh_from_db()
-    assert (first.status, second.status) == (R.CANCELLED, R.CONFIRMED)
-    assert mailoutbox[-1].to == ["boris@example.ru"] and "подтверждена" in mailoutbox[-1].subject
+    assert (first.status, second.status) == (R.CONFIRMED, R.CANCELLED)
+    assert mailoutbox[-1].to == ["anna@example.ru"] and "подтверждена" in mailoutbox[-1].subject
 
 
 def test_organiser_rejects_and_the_waiting_list_moves_up(cast, make_event):
     event = make_event(capacity=1)
-    a = actions.register(event, fields=participant(1), consent=True)
-    b = actions.register(event, fields=participant(2), consent=True)
+    a = actions.register(event, fields=participant(1), consent=True, confirmed=True)
+    b = actions.register(event, fields=participant(2), consent=True, confirmed=True)
     actions.decide(a, actor=cast.organiser, approve=False)
     a.refresh_from_db()
     b.refresh_from_db()
@@ -75,8 +85,8 @@ def attend(event, registration, cast, sessions=None):
 
 def test_certificates_follow_the_attendance_rule_and_numbers_are_never_reused(cast, make_event):
     event = make_event(min_sessions=2)
-    full = actions.register(event, fields=participant(1), consent=True)
-    half = actions.register(event, fields=participant(2), consent=True)
+    full = actions.register(event, fields=participant(1), consent=True, confirmed=True)
+    half = actions.register(event, fields=participant(2), consent=True, confirmed=True)
     attend(event, full, cast)
     attend(event, half, cast, sessions=event.sessions.all()[:1])
     batch = actions.issue_certificates(event, actor=cast.organiser)
@@ -97,7 +107,7 @@ def test_certificates_follow_the_attendance_rule_and_numbers_are_never_reused(ca
 def test_background_generation_writes_files_and_reports_progress(cast, make_event, django_capture_on_commit_callbacks):
     event = make_event()
     for n in range(3):
-        attend(event, actions.register(event, fields=participant(n), consent=True), cast)
+        attend(event, actions.register(event, fields=participant(n), consent=True, confirmed=True), cast)
     with django_capture_on_commit_callbacks(execute=True):
         batch = actions.issue_certificates(event, actor=cast.organiser)
     batch = CertificateBatch.objects.get(pk=batch.pk)
@@ -115,7 +125,7 @@ def test_certificate_pdf_reads_well_and_its_qr_decodes_to_the_verification_url(c
     from .test_documents import pdf_text
 
     event = make_event()
-    registration = actions.register(event, fields=participant(7, full_name="Соколова Мария Ивановна"), consent=True)
+    registration = actions.register(event, fields=participant(7, full_name="Соколова Мария Ивановна"), consent=True, confirmed=True)
     attend(event, registration, cast)
     actions.issue_certificates(event, actor=cast.organiser)
     certificate = Certificate.objects.get()
@@ -126,24 +136,35 @@ def test_certificate_pdf_reads_well_and_its_qr_decodes_to_the_verification_url(c
         assert expected in text, expected
     image = pypdfium2.PdfDocument(content)[0].render(scale=3).to_pil()
     decoded = [b.text for b in zxingcpp.read_barcodes(image)]
-    assert decoded == [settings.OPENDOOR_BASE_URL + reverse("verify", args=[certificate.number])]
+    assert decoded == [settings.OPENDOOR_BASE_URL + reverse("verify_code", args=[certificate.number,
+                                                                                  certificate.check_code])]
+    assert f"Код проверки: {certificate.check_code}" in text
 
 
 def test_verification_shows_valid_and_revoked_and_nothing_else(client, cast, make_event):
     event = make_event()
-    regs = [actions.register(event, fields=participant(n), consent=True) for n in range(2)]
+    regs = [actions.register(event, fields=participant(n), consent=True, confirmed=True) for n in range(2)]
     for r in regs:
         attend(event, r, cast)
     actions.issue_certificates(event, actor=cast.organiser)
     valid, revoked = Certificate.objects.order_by("number")
     actions.revoke(revoked, actor=cast.organiser, reason="Выдано ошибочно")
-    page = client.get(reverse("verify", args=[valid.number])).content.decode()
+    page = client.get(reverse("verify_code", args=[valid.number, valid.check_code])).content.decode()
     assert "действительно" in page and regs[0].full_name in page and "Семинар по медиации" in page
     assert "p0@example.ru" not in page and "Школа № 5" not in page  # holder, event, dates, hours — nothing else
-    page = client.get(reverse("verify", args=[revoked.number])).content.decode()
+    page = client.get(reverse("verify_form"), {"number": revoked.number.lower(),
+                                               "code": revoked.check_code.lower()}).content.decode()
     assert "отозвано: Выдано ошибочно" in page
-    response = client.get(reverse("verify", args=["ОД-2026-999999"]))
-    assert response.status_code == 404 and "не найдено" in response.content.decode()
+    # The number alone (an old QR code, or walking numbers) asks for the code and names nobody.
+    page = client.get(reverse("verify", args=[valid.number])).content.decode()
+    assert regs[0].full_name not in page and "Код проверки" in page
+    # A wrong code reads exactly as an unknown number.
+    wrong = client.get(reverse("verify_code", args=[valid.number, "AAAAAA"]))
+    unknown = client.get(reverse("verify_code", args=["ОД-2026-999999", "AAAAAA"]))
+    assert wrong.status_code == unknown.status_code == 404
+    assert regs[0].full_name not in wrong.content.decode()
+    assert (wrong.content.decode().replace(valid.number, "N")
+            == unknown.content.decode().replace("ОД-2026-999999", "N"))
 
 
 def test_verification_is_rate_limited(client, db, settings):
@@ -151,14 +172,20 @@ def test_verification_is_rate_limited(client, db, settings):
 
     settings.OPENDOOR_VERIFY_PER_MINUTE = 5
     with time_machine.travel("2026-11-30 10:00:05+03:00", tick=False):  # all seven within one minute
-        codes = [client.get(reverse("verify", args=[f"ОД-2026-{n:06d}"])).status_code for n in range(7)]
+        codes = [client.get(reverse("verify_code", args=[f"ОД-2026-{n:06d}", "ACDEFH"])).status_code
+                 for n in range(7)]
+        # Behind the proxy, visitors are told apart by the forwarded address, not the proxy's.
+        settings.OPENDOOR_TRUSTED_PROXIES = ["127.0.0.1"]
+        other = client.get(reverse("verify_code", args=["ОД-2026-000001", "ACDEFH"]),
+                           REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7").status_code
     assert codes == [404] * 5 + [429, 429]
+    assert other == 404
 
 
 def test_attendance_page_search_and_tap(client, cast, make_event):
     event = make_event()
-    a = actions.register(event, fields=participant(1, full_name="Алексеева Ольга"), consent=True)
-    actions.register(event, fields=participant(2, full_name="Борисов Пётр"), consent=True)
+    a = actions.register(event, fields=participant(1, full_name="Алексеева Ольга"), consent=True, confirmed=True)
+    actions.register(event, fields=participant(2, full_name="Борисов Пётр"), consent=True, confirmed=True)
     session = event.sessions.first()
     client.force_login(cast.organiser)
     url = reverse("session_attendance", args=[event.code, session.pk])
@@ -172,7 +199,7 @@ def test_attendance_page_search_and_tap(client, cast, make_event):
 
 def test_qr_check_in_marks_the_current_session(client, cast, make_event):
     event = make_event()
-    a = actions.register(event, fields=participant(1), consent=True)
+    a = actions.register(event, fields=participant(1), consent=True, confirmed=True)
     client.force_login(cast.organiser)
     session = event.sessions.last()
     response = client.post(reverse("event_checkin", args=[a.code]), {"session": session.pk})
@@ -186,8 +213,8 @@ def test_exports_and_the_event_report(client, cast, make_event):
     from openpyxl import load_workbook
 
     event = make_event()
-    a = actions.register(event, fields=participant(1, agency=cast.commission, agency_name=""), consent=True)
-    actions.register(event, fields=participant(2), consent=True)
+    a = actions.register(event, fields=participant(1, agency=cast.commission, agency_name=""), consent=True, confirmed=True)
+    actions.register(event, fields=participant(2), consent=True, confirmed=True)
     attend(event, a, cast)
     actions.issue_certificates(event, actor=cast.organiser)
     client.force_login(cast.organiser)
@@ -256,7 +283,7 @@ def test_certificate_text_is_editable_but_safe(client, cast, make_event):
     client.post(reverse("event_manage", args=[event.code]),
                 {**data, "e-certificate_template": "# СЕРТИФИКАТ\n**{{ holder }}**, {{ hours }} ч."})
     event.refresh_from_db()
-    registration = actions.register(event, fields=participant(1, full_name="<b>Имя</b> {{ number }}"), consent=True)
+    registration = actions.register(event, fields=participant(1, full_name="<b>Имя</b> {{ number }}"), consent=True, confirmed=True)
     attend(event, registration, cast)
     actions.issue_certificates(event, actor=cast.organiser)
     from events.certificates import certificate_html
@@ -269,7 +296,7 @@ def test_training_hours_reach_the_facilitators_profile(client, cast, make_event)
     event = make_event(kind="training", hours=16)
     cast.facilitator.email = "facilitator@example.ru"
     cast.facilitator.save()
-    registration = actions.register(event, fields=participant(1, email="facilitator@example.ru"), consent=True)
+    registration = actions.register(event, fields=participant(1, email="facilitator@example.ru"), consent=True, confirmed=True)
     attend(event, registration, cast)
     actions.issue_certificates(event, actor=cast.organiser)
     client.force_login(cast.facilitator)
@@ -288,7 +315,7 @@ def test_certificates_are_emailed_once_with_the_pdf(cast, make_event, mailoutbox
     from events.tasks import email_certificates
 
     event = make_event()
-    people = [actions.register(event, fields=participant(n), consent=True) for n in range(2)]
+    people = [actions.register(event, fields=participant(n), consent=True, confirmed=True) for n in range(2)]
     for person in people:
         attend(event, person, cast)
     with django_capture_on_commit_callbacks(execute=True):

@@ -136,7 +136,7 @@ def test_hours_from_the_systems_own_trainings_count(cast, make_event, settings, 
     event = make_event(hours=4)
     registration = event_actions.register(event, fields={
         "full_name": "Новикова Анна", "position": "ведущий", "email": "NOVIKOVA@example.ru", "phone": "",
-        "agency": None, "agency_name": "Служба", "territory": None}, consent=True)
+        "agency": None, "agency_name": "Служба", "territory": None}, consent=True, confirmed=True)
     for session in event.sessions.all():
         event_actions.mark_attendance(registration, session, actor=cast.organiser)
     event_actions.issue_certificates(event, actor=cast.organiser)

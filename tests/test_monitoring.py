@@ -193,7 +193,7 @@ def test_people_trained_and_certificates(cast, region, make_event):
     from .conftest import participant
 
     event = make_event()
-    people = [event_actions.register(event, fields=participant(n), consent=True) for n in range(3)]
+    people = [event_actions.register(event, fields=participant(n), consent=True, confirmed=True) for n in range(3)]
     for person in people:
         for session in event.sessions.all():
             event_actions.mark_attendance(person, session, actor=cast.organiser)

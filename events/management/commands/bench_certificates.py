@@ -90,7 +90,7 @@ class Command(BaseCommand):
         agency = Agency.objects.exclude(kind=Agency.Kind.RECONCILIATION_SERVICE).first()
         with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}):
             for n in range(count):
-                registration = actions.register(event, consent=True, fields={
+                registration = actions.register(event, consent=True, confirmed=True, fields={
                     "full_name": f"Участникова Мария Ивановна {n}", "position": "педагог-психолог",
                     "agency": agency, "agency_name": "", "territory": None, "email": f"bench{n}@example.ru",
                     "phone": ""})
