@@ -5,11 +5,13 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /opt/opendoor
 COPY requirements.lock pyproject.toml ./
+# requirements.lock holds what runs in production only: no test runner, browser driver, linters or fuzzers.
 RUN python -m venv .venv && .venv/bin/pip install --require-hashes -r requirements.lock
 COPY . .
 RUN .venv/bin/pip install --no-deps --no-build-isolation -e . \
- && .venv/bin/python manage.py compilemessages -v 0 --ignore=.venv \
- && OPENDOOR_DEMO=true .venv/bin/python manage.py collectstatic --noinput -v 0
+ && OPENDOOR_DEMO=true .venv/bin/python manage.py compilemessages -v 0 --ignore=.venv \
+ && OPENDOOR_DEMO=true .venv/bin/python manage.py collectstatic --noinput -v 0 \
+ && rm -rf tests bench .ci
 RUN useradd --system opendoor && mkdir -p var && chown -R opendoor var
 USER opendoor
 ENV OPENDOOR_BIND=0.0.0.0:8000

@@ -1,5 +1,7 @@
 # One entry point for every task. `make run` and `make test` are all a newcomer needs.
 PY ?= python3
+# make is the demo and development entry point; a deployment runs the server with OPENDOOR_DEMO=false (README).
+export OPENDOOR_DEMO ?= true
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -8,9 +10,9 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PHONY_EXTRA := lock audit
 .PHONY: bench bench-load bench-matching bench-depersonalise api-fuzz serve smoke run test test-sqlite test-postgres lint check setup browser system-deps messages clean
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements-dev.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --require-hashes -r requirements.lock
+	$(BIN)/pip install -q --require-hashes -r requirements-dev.lock
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
@@ -107,12 +109,15 @@ lint: $(STAMP)
 	$(BIN)/bandit -q -r $(APPS) -x "*/migrations/*,*/bench_monitoring.py"
 
 # Exact versions with hashes of every installed package; `make` installs with --require-hashes.
+# requirements.lock is what production runs (the Docker image, the systemd install): no test or lint tools;
+# requirements-dev.lock adds them for `make run`, `make test` and CI, with the same versions of the rest.
 lock:
-	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --extra dev -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --extra dev -o requirements-dev.lock pyproject.toml
+	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe -c requirements-dev.lock -o requirements.lock pyproject.toml
 
 # Needs the PyPI vulnerability service, which build machines cannot reach: run it where it can.
 audit: $(STAMP)
-	$(BIN)/pip-audit --require-hashes -r requirements.lock
+	$(BIN)/pip-audit --require-hashes -r requirements-dev.lock
 
 check: lint
 	$(BIN)/python manage.py check

@@ -4,11 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.net import client_address
 
-from .security import record_failure, refusal
+from .security import normalise_login, record_failure, refusal
 
 
 class LoginForm(AuthenticationForm):
-    """Refuses locked accounts and busy addresses before the password is checked; records every failure."""
+    """Slows down guessing per login and per address before the password is checked; records every failure. The
+    login is normalised once (``normalise_login``) and that one value is counted and checked."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -16,18 +17,17 @@ class LoginForm(AuthenticationForm):
     }
 
     def clean(self):
-        username = (self.data.get("username") or "").strip()
-        address = client_address(self.request) if self.request else None
-        message = refusal(username, address)
+        login = normalise_login(self.cleaned_data.get("username") or self.data.get("username"))
+        self.cleaned_data["username"] = login
+        address = (client_address(self.request) or None) if self.request else None
+        bypass = self.request.session.get("login_bypass") if self.request else None
+        message = refusal(login, address, bypass=bypass)
         if message:
-            raise forms.ValidationError(message, code="locked")
+            raise forms.ValidationError(message, code="throttled")
         try:
             return super().clean()
         except forms.ValidationError:
-            record_failure(username, address)
-            message = refusal(username, address)
-            if message:
-                raise forms.ValidationError(message, code="locked") from None
+            record_failure(login, address)
             raise
 
 

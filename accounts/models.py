@@ -86,7 +86,7 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
     position = models.CharField(_("position"), max_length=150, blank=True)
-    # Set after too many failed logins; only an administrator clears it.
+    # An administrator's lock (failed logins only slow down, they never lock: accounts/security.py).
     locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
     # Raised by "log out everywhere": sessions started under an older value end.
     session_epoch = models.PositiveIntegerField(default=0)
@@ -160,6 +160,12 @@ class TOTPDevice(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # The last counter accepted, so one code cannot be used twice.
     last_counter = models.BigIntegerField(default=0)
+    # Wrong codes in a row and when the last one came: each doubles the wait before the next try (as django-otp's
+    # ThrottlingMixin); a right code resets it.
+    failures = models.PositiveIntegerField(default=0)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    # The one-time enrolment link carries this; it changes when a link is used or a new one is made.
+    enrol_nonce = models.CharField(max_length=32, blank=True)
 
 
 class RecoveryCode(models.Model):

@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/opendoor}"
 export OPENDOOR_CACHE_URL="${OPENDOOR_CACHE_URL:-redis://127.0.0.1:6379/1}"
-export OPENDOOR_DEMO="${OPENDOOR_DEMO:-false}"
+# A demo of the production stack on this machine (plain http on loopback, the demo region); a real
+# deployment sets OPENDOOR_DEMO=false with the settings in README («Production»).
+export OPENDOOR_DEMO="${OPENDOOR_DEMO:-true}"
 export OPENDOOR_REQUIRE_2FA="${OPENDOOR_REQUIRE_2FA:-false}"
 export OPENDOOR_BIND="${OPENDOOR_BIND:-127.0.0.1:8000}"
 export OPENDOOR_WORKERS="${OPENDOOR_WORKERS:-3}"

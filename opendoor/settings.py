@@ -3,21 +3,18 @@
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 from lib.env import env_bool, env_int, env_list, env_str
+from opendoor.production import DEMO_SECRET_KEY, refuse_unsafe
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("OPENDOOR_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("OPENDOOR_DEBUG", False)
-SECRET_KEY = env_str("OPENDOOR_SECRET_KEY")
-if not SECRET_KEY:
-    if not (DEBUG or env_bool("OPENDOOR_DEMO", True)):
-        raise ImproperlyConfigured("OPENDOOR_SECRET_KEY must be set in production")
-    # A demo or development key; production sets OPENDOOR_DEMO=false and a real key.
-    SECRET_KEY = "demo-only-secret-key-not-for-production-use-0123456789"  # nosec B105
+# The demo (make run, make serve) must be asked for explicitly: anything else is production and must be safe.
+DEMO = env_bool("OPENDOOR_DEMO", False)
+SECRET_KEY = env_str("OPENDOOR_SECRET_KEY") or (DEMO_SECRET_KEY if (DEBUG or DEMO) else "")
 
 ALLOWED_HOSTS = env_list("OPENDOOR_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("OPENDOOR_CSRF_TRUSTED_ORIGINS", [])
@@ -117,16 +114,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "accounts.validators.LettersAndDigitsValidator"},
 ]
-# Lock an account after this many failed logins in 15 minutes; refuse an address after OPENDOOR_ADDRESS_LIMIT.
+# Failed logins in 15 minutes before each further one doubles the wait (1 → 15 min, never a permanent lock);
+# an address is refused for 15 minutes after OPENDOOR_ADDRESS_LIMIT failures.
 OPENDOOR_LOCK_AFTER = env_int("OPENDOOR_LOCK_AFTER", 5)
 OPENDOOR_ADDRESS_LIMIT = env_int("OPENDOOR_ADDRESS_LIMIT", 20)
 # Two-factor login (TOTP) for coordinators, facilitators and administrators.
 OPENDOOR_REQUIRE_2FA = env_bool("OPENDOOR_REQUIRE_2FA", True)
+# Wrong second-factor codes in a row (each doubling the wait) before the session ends and the password is asked again.
+OPENDOOR_2FA_MAX_FAILURES = env_int("OPENDOOR_2FA_MAX_FAILURES", 10)
 OPENDOOR_BEHIND_PROXY = env_bool("OPENDOOR_BEHIND_PROXY", False)
 # Peers whose X-Forwarded-For is believed (lib/net.py): the reverse proxy's own addresses or networks.
 # Behind the bundled nginx on the same machine that is loopback, which OPENDOOR_BEHIND_PROXY=true means by itself.
-OPENDOOR_TRUSTED_PROXIES = env_list("OPENDOOR_TRUSTED_PROXIES",
-                                    ["127.0.0.1", "::1"] if OPENDOOR_BEHIND_PROXY else [])
+OPENDOOR_TRUSTED_PROXIES = (env_list("OPENDOOR_TRUSTED_PROXIES", [])
+                            or (["127.0.0.1", "::1"] if OPENDOOR_BEHIND_PROXY else []))
 
 # Russian for everyone, whatever language the browser asks for (the catalogue's msgids are English).
 LANGUAGE_CODE = "ru"
@@ -193,7 +193,7 @@ TASKS = {
 OPENDOOR_REMINDER_HOUR = env_int("OPENDOOR_REMINDER_HOUR", 7)
 # Days before a deadline that a reminder goes out.
 OPENDOOR_REMIND_DAYS_BEFORE = env_int("OPENDOOR_REMIND_DAYS_BEFORE", 3)
-OPENDOOR_BASE_URL = env_str("OPENDOOR_BASE_URL", "http://127.0.0.1:8000")
+OPENDOOR_BASE_URL = env_str("OPENDOOR_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Attachments live here, outside static files; only the access-checked view serves them.
 OPENDOOR_FILES_DIR = env_str("OPENDOOR_FILES_DIR", str(VAR_DIR / "files"))
@@ -261,3 +261,9 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+
+# --- production refuses to start unsafe (opendoor/production.py) -----------------------------------------
+if not (DEBUG or DEMO):
+    refuse_unsafe(secret_key=SECRET_KEY, base_url=OPENDOOR_BASE_URL, secure_cookies=SESSION_COOKIE_SECURE,
+                  allowed_hosts=ALLOWED_HOSTS)

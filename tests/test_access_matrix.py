@@ -94,11 +94,16 @@ TABLE = {
     "referral_report": ("get", lambda w: reverse("referral_report", args=[w.reported.referral.code, "pdf"]),
                         expect(ok={"secretary", "coordinator"})),
     "two_factor": ("get", lambda w: reverse("two_factor"), expect(ok=ALL)),
+    # A forged enrolment or unlock link leads back to the second-factor page or the login page, for everyone.
+    "two_factor_enrol": ("get", lambda w: reverse("two_factor_enrol", args=["forged"]), expect(ok=ALL, ok_code=302)),
+    "login_unlock": ("get", lambda w: reverse("login_unlock", args=["forged"]), expect(ok=ALL, ok_code=302)),
     "account": ("get", lambda w: reverse("account"), expect(ok=ALL)),
     "password_change": ("get", lambda w: reverse("password_change"), expect(ok=ALL)),
     "password_change_done": ("get", lambda w: reverse("password_change_done"), expect(ok=ALL)),
     "logout_everywhere": ("post", lambda w: reverse("logout_everywhere"), expect(ok=ALL, ok_code=None)),
     "users": ("get", lambda w: reverse("users"), expect(ok={"admin"}, default=403)),
+    "user_enrolment_link": ("post", lambda w: reverse("user_enrolment_link", args=[w.case.facilitators.first().pk]),
+                            expect(ok={"admin"}, default=403, ok_code=None)),
     "user_unlock": ("post", lambda w: reverse("user_unlock", args=[w.case.facilitators.first().pk]),
                     expect(ok={"admin"}, default=403, ok_code=None)),
     "person": ("get", lambda w: reverse("person", args=[w.case.referral.persons.first().person.code]),
@@ -317,7 +322,8 @@ def test_access(client, cast, world, name):
     assert not wrong, f"{name}: (role, got, expected) {wrong}"
 
 
-PUBLIC = {"home", "healthz", "login", "logout", "events", "event", "registration", "verify", "verify_form", "verify_code",
+PUBLIC = {"home", "healthz", "login", "logout", "events", "event", "registration", "verify", "verify_form",
+          "verify_code",
           "api_schema", "api_docs"}  # the API's description is public; its data is not
 
 

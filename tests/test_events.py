@@ -125,7 +125,8 @@ def test_certificate_pdf_reads_well_and_its_qr_decodes_to_the_verification_url(c
     from .test_documents import pdf_text
 
     event = make_event()
-    registration = actions.register(event, fields=participant(7, full_name="Соколова Мария Ивановна"), consent=True, confirmed=True)
+    registration = actions.register(event, fields=participant(7, full_name="Соколова Мария Ивановна"),
+                                    consent=True, confirmed=True)
     attend(event, registration, cast)
     actions.issue_certificates(event, actor=cast.organiser)
     certificate = Certificate.objects.get()
@@ -213,7 +214,8 @@ def test_exports_and_the_event_report(client, cast, make_event):
     from openpyxl import load_workbook
 
     event = make_event()
-    a = actions.register(event, fields=participant(1, agency=cast.commission, agency_name=""), consent=True, confirmed=True)
+    a = actions.register(event, fields=participant(1, agency=cast.commission, agency_name=""),
+                         consent=True, confirmed=True)
     actions.register(event, fields=participant(2), consent=True, confirmed=True)
     attend(event, a, cast)
     actions.issue_certificates(event, actor=cast.organiser)
@@ -283,7 +285,8 @@ def test_certificate_text_is_editable_but_safe(client, cast, make_event):
     client.post(reverse("event_manage", args=[event.code]),
                 {**data, "e-certificate_template": "# СЕРТИФИКАТ\n**{{ holder }}**, {{ hours }} ч."})
     event.refresh_from_db()
-    registration = actions.register(event, fields=participant(1, full_name="<b>Имя</b> {{ number }}"), consent=True, confirmed=True)
+    registration = actions.register(event, fields=participant(1, full_name="<b>Имя</b> {{ number }}"),
+                                    consent=True, confirmed=True)
     attend(event, registration, cast)
     actions.issue_certificates(event, actor=cast.organiser)
     from events.certificates import certificate_html
@@ -296,7 +299,8 @@ def test_training_hours_reach_the_facilitators_profile(client, cast, make_event)
     event = make_event(kind="training", hours=16)
     cast.facilitator.email = "facilitator@example.ru"
     cast.facilitator.save()
-    registration = actions.register(event, fields=participant(1, email="facilitator@example.ru"), consent=True, confirmed=True)
+    registration = actions.register(event, fields=participant(1, email="facilitator@example.ru"),
+                                    consent=True, confirmed=True)
     attend(event, registration, cast)
     actions.issue_certificates(event, actor=cast.organiser)
     client.force_login(cast.facilitator)

@@ -15,20 +15,54 @@ from opendoor.urls import urlpatterns as project_urls
 
 def test_check_deploy_is_clean_under_production_settings():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env = {**env, "OPENDOOR_DEMO": "false", "OPENDOOR_SECRET_KEY": "k" * 20 + "Zx9#" + "q" * 40,
+    env = {**env, "OPENDOOR_DEMO": "false", "OPENDOOR_SECRET_KEY": "pR0d-Zx9#" + "abcdefghij" * 5,
            "OPENDOOR_SECURE_COOKIES": "true", "OPENDOOR_ALLOWED_HOSTS": "opendoor.example.ru",
-           "DATABASE_URL": ""}
+           "OPENDOOR_BASE_URL": "https://opendoor.example.ru", "DATABASE_URL": ""}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    env = {**os.environ, "OPENDOOR_DEMO": "false", "OPENDOOR_SECRET_KEY": "", "OPENDOOR_DEBUG": "false"}
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env,
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode != 0 and "OPENDOOR_SECRET_KEY" in result.stderr
+PRODUCTION = {"OPENDOOR_DEMO": "false", "OPENDOOR_DEBUG": "false",
+              "OPENDOOR_SECRET_KEY": "pR0d-Zx9#" + "abcdefghij" * 5,
+              "OPENDOOR_SECURE_COOKIES": "true", "OPENDOOR_ALLOWED_HOSTS": "opendoor.example.ru",
+              "OPENDOOR_BASE_URL": "https://opendoor.example.ru", "DATABASE_URL": ""}
+
+
+def manage(env, *args):
+    # Only what the test gives: the suite's own OPENDOOR_* (the demo mode of opendoor/settings_test.py) is dropped.
+    base = {k: v for k, v in os.environ.items() if not k.startswith("OPENDOOR_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {**base, "DJANGO_SETTINGS_MODULE": "opendoor.settings", **env}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize(("change", "named"), [
+    ({"OPENDOOR_SECRET_KEY": ""}, "OPENDOOR_SECRET_KEY"),
+    ({"OPENDOOR_SECRET_KEY": "demo-only-secret-key-not-for-production-use-0123456789"}, "OPENDOOR_SECRET_KEY"),
+    ({"OPENDOOR_SECRET_KEY": "short"}, "OPENDOOR_SECRET_KEY"),
+    ({"OPENDOOR_BASE_URL": "http://127.0.0.1:8000"}, "OPENDOOR_BASE_URL"),
+    ({"OPENDOOR_BASE_URL": "https://localhost"}, "OPENDOOR_BASE_URL"),
+    ({"OPENDOOR_BASE_URL": "http://opendoor.example.ru"}, "OPENDOOR_BASE_URL"),
+    ({"OPENDOOR_SECURE_COOKIES": "false"}, "OPENDOOR_SECURE_COOKIES"),
+    ({"OPENDOOR_ALLOWED_HOSTS": "127.0.0.1,localhost"}, "OPENDOOR_ALLOWED_HOSTS"),
+    ({"OPENDOOR_DEMO": ""}, None),  # not set is not demo: the production values must be right
+])
+def test_production_refuses_to_start_unsafe(change, named):
+    assert manage(PRODUCTION, "check").returncode == 0
+    env = {**PRODUCTION, **change}
+    if named is None:
+        env = {k: v for k, v in env.items() if k != "OPENDOOR_DEMO"}
+        env["OPENDOOR_SECRET_KEY"] = ""
+        named = "OPENDOOR_SECRET_KEY"
+    result = manage(env, "check")
+    assert result.returncode != 0 and named in result.stderr and "OPENDOOR_DEMO=true" in result.stderr
+
+
+def test_check_deploy_refuses_the_demo_mode():
+    result = manage({**PRODUCTION, "OPENDOOR_DEMO": "true"}, "check", "--deploy")
+    assert result.returncode != 0 and "opendoor.E002" in result.stderr
 
 
 def test_not_found_page_does_not_echo_the_address(client, cast, make_case):

@@ -361,7 +361,7 @@ class Command(BaseCommand):
             first_name = rng.choice(demo.MALE_NAMES if male else demo.FEMALE_NAMES)
             name = (f"{surname if male else demo.female(surname)} {first_name} "
                     f"{demo.patronymic(rng.choice(demo.FATHER_NAMES), male)}")
-            registration = event_actions.register(conference, consent=True, fields={
+            registration = event_actions.register(conference, consent=True, confirmed=True, fields={
                 "full_name": name, "position": positions[agency.kind], "agency": agency,
                 "territory": agency.territory, "email": f"uchastnik{i + 1}@example.ru", "phone": ""})
             attended = sessions if i % 8 else sessions[:1]  # one in eight left after the plenary
