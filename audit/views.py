@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Role, User
+from lib import sheets
 from lib.files import download
 from lib.forms import DateInput
 
@@ -82,7 +83,7 @@ def audit_export(request):
     writer = csv.writer(buffer)
     writer.writerow(["id", "time", "actor", "kind", "action", "object_type", "object_code", "fields", "row_hash"])
     for e in events.order_by("id").iterator():
-        writer.writerow([e.id, e.at.isoformat(), e.actor.username if e.actor else "", e.kind, e.action,
-                         e.object_type, e.object_code, " ".join(e.fields), e.row_hash])
+        writer.writerow(sheets.csv_values([e.id, e.at.isoformat(), e.actor.username if e.actor else "", e.kind,
+                                           e.action, e.object_type, e.object_code, " ".join(e.fields), e.row_hash]))
     log.record_export(request.user, request.user, "audit.export")
     return download(buffer.getvalue().encode("utf-8-sig"), "audit.csv")

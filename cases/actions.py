@@ -2,7 +2,6 @@
 
 import hashlib
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from lib.conflicts import check_version
 from lib.dates import add_months
 from lib.errors import ActionError
 from lib.state import check_transition
-from lib.uploads import safe_name, sniff
+from lib.uploads import accept, safe_name
 from methods.training import check_team
 from people.models import Person
 from referrals.models import Referral
@@ -435,11 +434,7 @@ def close_case(case, *, actor):
 @transaction.atomic
 def attach_file(case, *, actor, upload, kind):
     """Keep an uploaded scan or document: type checked by content, size limited, stored under a random name."""
-    limit = settings.OPENDOOR_MAX_UPLOAD_MB * 1024 * 1024
-    if upload.size > limit:
-        raise ActionError(_("The file is larger than %(mb)s MB.") % {"mb": settings.OPENDOOR_MAX_UPLOAD_MB})
-    data = upload.read()
-    file_type = sniff(data[:16], data)
+    data, file_type = accept(upload, {"pdf", "jpg", "png", "docx"})
     if file_type is None:
         raise ActionError(_("Only PDF, JPEG, PNG and DOCX files are accepted, and the file must really be one."))
     attachment = Attachment(case=case, kind=kind, name=safe_name(upload.name, file_type), file_type=file_type,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
+from lib import sheets
 from lib.pdf import render_pdf
 
 
@@ -152,10 +153,9 @@ def journal_values(case):
 
 
 def journal_xlsx(rows):
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    wb = Workbook(write_only=False)
+    wb = sheets.Workbook()
     ws = wb.active
     ws.title = str(_("Case journal"))[:31]
     ws.append([str(c) for c in JOURNAL_COLUMNS])
@@ -169,6 +169,4 @@ def journal_xlsx(rows):
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = width
     ws.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return sheets.to_bytes(wb)

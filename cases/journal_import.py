@@ -10,7 +10,6 @@ named) matched against the person registry, the program and its outcome.
 
 import datetime
 import hashlib
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -18,11 +17,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from accounts.models import Agency
 from audit import log
+from lib import sheets
+from lib.errors import ActionError
 from people import registry
 from people.matching import parse_date
 from people.models import Person
@@ -166,8 +166,8 @@ class Preview:
 
 
 def _unmerged_values(sheet):
-    """Cell values with every merged range's value copied to each of its cells."""
-    values = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+    """Cell values (within lib.sheets' bounds) with every merged range's value copied to each of its cells."""
+    values = sheets.bounded_rows(sheet)
     for merged in sheet.merged_cells.ranges:
         top = values[merged.min_row - 1][merged.min_col - 1] if merged.min_row - 1 < len(values) else None
         for r in range(merged.min_row - 1, min(merged.max_row, len(values))):
@@ -194,11 +194,11 @@ def _header(values):
 
 def read(path) -> Preview:
     try:
-        book = load_workbook(path, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file that is not XLSX
-        raise ValueError(_("The file cannot be read as an Excel workbook (XLSX).")) from error
-    sheet = book.worksheets[0]
-    values = _unmerged_values(sheet)
+        with open(path, "rb") as handle:
+            book = sheets.open_book(handle, read_only=False)
+            values = _unmerged_values(book.worksheets[0])
+    except ActionError as error:
+        raise ValueError(str(error)) from None
     header_index, positions = _header(values)
     if header_index is None or not all(c in positions for c in REQUIRED):
         raise ValueError(_("No header row with the columns «Дата поступления» and «ФИО ребёнка» was found in the "
@@ -274,7 +274,7 @@ def check(preview: Preview, service) -> Preview:
 
 
 def template() -> bytes:
-    book = Workbook()
+    book = sheets.Workbook()
     sheet = book.active
     sheet.title = "Журнал"
     sheet.append(TEMPLATE_HEADERS)
@@ -293,9 +293,7 @@ def template() -> bytes:
     notes.append(["Программа", "; ".join(str(label) for _, label in ProgramKind.choices)])
     notes.append(["Результат", "; ".join(names[0] for names in OUTCOMES.values())])
     notes.append(["Даты", "ДД.ММ.ГГГГ, ГГГГ-ММ-ДД или дата Excel"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return sheets.to_bytes(book)
 
 
 def _person(name_parts, birth, *, threshold=0.9):

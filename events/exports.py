@@ -1,21 +1,20 @@
 """Event exports (XLSX) and the import of a participant list."""
 
-import io
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from accounts.models import Agency, Territory
+from lib import sheets
 
 from . import actions
 from .models import Registration
 
 
 def _book(title, event, header, rows):
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    wb = Workbook()
+    wb = sheets.Workbook()
     ws = wb.active
     ws.title = title[:31]
     ws.append([event.title])
@@ -29,9 +28,7 @@ def _book(title, event, header, rows):
         ws.append(row)
     for letter, width in zip("ABCDEFGH", (36, 30, 40, 22, 28, 16, 16, 16), strict=False):
         ws.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return sheets.to_bytes(wb)
 
 
 def participants(event):
@@ -80,17 +77,16 @@ def import_participants(event, upload, *, actor):
     """Rows: name, position, agency, territory, e-mail, phone (a header row first). Good rows are registered;
     each failed row is reported with its reason and saves nothing."""
     from django import forms
-    from openpyxl import load_workbook
 
     try:
-        sheet = load_workbook(upload, read_only=True, data_only=True).active
-    except Exception as error:  # openpyxl raises many kinds for a file that is not XLSX
-        raise ImportError_(_("This is not an XLSX file.")) from error
+        table = sheets.read_rows(upload, max_columns=6)
+    except actions.ActionError as error:
+        raise ImportError_(str(error)) from None
     added, errors = 0, []
     agencies = {a.name.lower(): a for a in Agency.objects.all()} | {a.short_name.lower(): a
                                                                      for a in Agency.objects.all()}
     territories = {t.name.lower(): t for t in Territory.objects.all()}
-    for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+    for number, row in enumerate(table[1:], start=2):
         cells = [str(c).strip() if c is not None else "" for c in (list(row) + [None] * 6)[:6]]
         if not any(cells):
             continue

@@ -9,7 +9,6 @@ import functools
 import io
 import re
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Q, Value
@@ -17,7 +16,7 @@ from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
 
 from lib.errors import ActionError
-from lib.uploads import sniff
+from lib.uploads import accept
 from people.matching.text import morph
 
 from .models import KnowledgeDocument
@@ -28,18 +27,8 @@ ALLOWED = {"pdf", "docx", "txt"}
 
 def read_upload(upload):
     """(bytes, type) of an uploaded PDF, DOCX or UTF-8 text file, refused with a reason otherwise."""
-    limit = settings.OPENDOOR_MAX_UPLOAD_MB * 1024 * 1024
-    if upload.size > limit:
-        raise ActionError(_("The file is larger than %(mb)s MB.") % {"mb": settings.OPENDOOR_MAX_UPLOAD_MB})
-    data = upload.read()
-    kind = sniff(data[:16], data)
-    if kind is None and upload.name.lower().endswith(".txt"):
-        try:
-            data.decode("utf-8")
-            kind = "txt"
-        except UnicodeDecodeError:
-            kind = None
-    if kind not in ALLOWED:
+    data, kind = accept(upload, ALLOWED)
+    if kind is None:
         raise ActionError(_("Attach a PDF, a Word document (DOCX) or a UTF-8 text file."))
     return data, kind
 

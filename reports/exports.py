@@ -1,11 +1,12 @@
 """The monitoring report as XLSX (one sheet per breakdown), JSON and PDF, in Russian."""
 
 import datetime
-import io
 import json
 import re
 
 from django.utils.translation import gettext as _
+
+from lib import sheets
 
 from .monitoring import BREAKDOWN_LABELS, LABELS
 
@@ -35,10 +36,9 @@ def sheet_title(label):
 
 
 def as_xlsx(report, scope_label):
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    wb = Workbook()
+    wb = sheets.Workbook()
     sheet = wb.active
     sheet.title = _("Figures")[:31]
     title = scope_title(report, scope_label)
@@ -69,9 +69,7 @@ def as_xlsx(report, scope_label):
     head(ws, [_("Month"), _("Referrals received")])
     for month, n in report["trend"]:
         ws.append([month.strftime("%m.%Y") if hasattr(month, "strftime") else str(month), n])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return sheets.to_bytes(wb)
 
 
 def as_pdf(report, previous, scope_label):

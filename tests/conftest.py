@@ -192,3 +192,18 @@ def make_event(cast):
 def participant(n, **extra):
     return {"full_name": f"Участник Номер{n} Тестович", "position": "специалист", "agency": None,
             "agency_name": "Школа № 5", "territory": None, "email": f"p{n}@example.ru", "phone": "", **extra}
+
+
+def blank_pdf(text=""):
+    """A real one-page PDF (as a scanner would produce, without scripts), for upload tests."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    if text:
+        writer.add_metadata({"/Title": text})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -8,7 +8,7 @@ from django.urls import get_resolver, reverse
 from audit.models import AuditEvent
 from cases.models import CaseStatus
 
-from .conftest import CAST_ROLES, participant
+from .conftest import CAST_ROLES, blank_pdf, participant
 
 ALL = set(CAST_ROLES)
 REFERRERS = {"secretary", "guardian", "outsider"}
@@ -236,7 +236,7 @@ def world(cast, make_case, make_referral, make_event, settings, tmp_path):
     registration.certificate.path.parent.mkdir(parents=True, exist_ok=True)
     registration.certificate.path.write_bytes(b"%PDF-1.4\n%%EOF")
     Certificate.objects.filter(pk=registration.certificate.pk).update(pdf_ready=True)
-    attachment = attach_file(case, actor=cast.facilitator, upload=SimpleUploadedFile("скан.pdf", b"%PDF-1.4\n%%EOF"),
+    attachment = attach_file(case, actor=cast.facilitator, upload=SimpleUploadedFile("скан.pdf", blank_pdf()),
                              kind="consent")
     from people import registry
     from people.models import DuplicateCandidate

