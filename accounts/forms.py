@@ -2,12 +2,13 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from lib.forms import Form, InputMixin
 from lib.net import client_address
 
 from .security import normalise_login, record_failure, refusal
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(InputMixin, AuthenticationForm):
     """Slows down guessing per login and per address before the password is checked; records every failure. The
     login is normalised once (``normalise_login``) and that one value is counted and checked."""
 
@@ -31,6 +32,6 @@ class LoginForm(AuthenticationForm):
             raise
 
 
-class CodeForm(forms.Form):
+class CodeForm(Form):
     code = forms.CharField(label=_("Code"), max_length=20,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))

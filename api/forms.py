@@ -3,11 +3,12 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
+from lib.forms import Form
 
 from .models import ApiToken
 
 
-class IssueForm(forms.Form):
+class IssueForm(Form):
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.exclude(
         kind__in=[Agency.Kind.RECONCILIATION_SERVICE, Agency.Kind.DEPARTMENT]).order_by("short_name"))
     name = forms.CharField(label=_("Title of the key"), max_length=100,

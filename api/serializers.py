@@ -1,21 +1,47 @@
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Agency, Territory
 from cases.models import Agreement, OutcomeReport
+from lib.validation import MAX_LINE, DateBounds, is_birth_field
 from people.models import Person
 from referrals.access import shared_agreement
 from referrals.models import Referral, ReferralPerson, Situation
 
 
-class TerritorySerializer(serializers.ModelSerializer):
+class InputMixin:
+    """The input layer (lib/validation.py) for a serializer: sane bounds on every date, a length bound on every
+    text. Strings were already cleaned by api.parsers. Every serializer of the API has it (tests/test_boundaries.py)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if field.read_only:
+                continue
+            if isinstance(field, (serializers.DateField, serializers.DateTimeField)):
+                field.validators.append(DateBounds(birth=is_birth_field(name)))
+            elif isinstance(field, serializers.CharField) and field.max_length is None:
+                field.max_length = MAX_LINE
+                field.validators.append(MaxLengthValidator(MAX_LINE))
+
+
+class Serializer(InputMixin, serializers.Serializer):
+    pass
+
+
+class ModelSerializer(InputMixin, serializers.ModelSerializer):
+    pass
+
+
+class TerritorySerializer(ModelSerializer):
     class Meta:
         model = Territory
         fields = ["id", "name"]
 
 
-class AgencySerializer(serializers.ModelSerializer):
+class AgencySerializer(ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -23,7 +49,7 @@ class AgencySerializer(serializers.ModelSerializer):
         fields = ["id", "short_name", "name", "kind", "kind_label", "territory"]
 
 
-class PersonInSerializer(serializers.Serializer):
+class PersonInSerializer(Serializer):
     role = serializers.ChoiceField(choices=ReferralPerson.Role.choices)
     surname = serializers.CharField(max_length=100)
     name = serializers.CharField(max_length=100)
@@ -39,7 +65,7 @@ class PersonInSerializer(serializers.Serializer):
         return value
 
 
-class ReferralInSerializer(serializers.Serializer):
+class ReferralInSerializer(Serializer):
     situation = serializers.ChoiceField(choices=Situation.choices)
     description = serializers.CharField(max_length=20_000)
     representative_consent = serializers.BooleanField()
@@ -56,7 +82,7 @@ class ReferralInSerializer(serializers.Serializer):
         return data
 
 
-class PersonOutSerializer(serializers.Serializer):
+class PersonOutSerializer(Serializer):
     role = serializers.CharField()
     surname = serializers.CharField(source="person.surname")
     name = serializers.CharField(source="person.name")
@@ -64,7 +90,7 @@ class PersonOutSerializer(serializers.Serializer):
     birth_date = serializers.DateField(source="person.birth_date", allow_null=True)
 
 
-class OutcomeReportSerializer(serializers.ModelSerializer):
+class OutcomeReportSerializer(ModelSerializer):
     outcome_label = serializers.CharField(source="get_outcome_display")
     followup_result_label = serializers.CharField(source="get_followup_result_display")
 
@@ -74,7 +100,7 @@ class OutcomeReportSerializer(serializers.ModelSerializer):
                   "outcome_label", "followup_result", "followup_result_label", "summary", "signed_at"]
 
 
-class AgreementSerializer(serializers.ModelSerializer):
+class AgreementSerializer(ModelSerializer):
     items = serializers.SerializerMethodField()
 
     class Meta:
@@ -86,7 +112,7 @@ class AgreementSerializer(serializers.ModelSerializer):
                  "checker": i.checker} for i in agreement.items.all()]
 
 
-class ReferralSerializer(serializers.ModelSerializer):
+class ReferralSerializer(ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
     situation_label = serializers.CharField(source="get_situation_display")
     agency = serializers.IntegerField(source="agency_id")
@@ -122,7 +148,7 @@ class ReferralSerializer(serializers.ModelSerializer):
         return self._shared(referral)[2]
 
 
-class ReferralListSerializer(serializers.ModelSerializer):
+class ReferralListSerializer(ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
 
     class Meta:
@@ -131,12 +157,12 @@ class ReferralListSerializer(serializers.ModelSerializer):
                   "decided_at"]
 
 
-class ChoiceSerializer(serializers.Serializer):
+class ChoiceSerializer(Serializer):
     value = serializers.CharField()
     label = serializers.CharField()
 
 
-class DictionariesSerializer(serializers.Serializer):
+class DictionariesSerializer(Serializer):
     situations = ChoiceSerializer(many=True)
     referral_statuses = ChoiceSerializer(many=True)
     person_roles = ChoiceSerializer(many=True)
@@ -147,11 +173,11 @@ class DictionariesSerializer(serializers.Serializer):
     followup_results = ChoiceSerializer(many=True)
 
 
-class ErrorBodySerializer(serializers.Serializer):
+class ErrorBodySerializer(Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
     fields = serializers.DictField(required=False)
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(Serializer):
     error = ErrorBodySerializer()

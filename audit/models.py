@@ -21,6 +21,9 @@ class AuditQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One row per action or read. Field names only, never personal values (152-ФЗ)."""
 
+    # Rows are hashed into the chain as written: the input layer's text cleaning must not touch them.
+    input_exempt = True
+
     class Kind(models.TextChoices):
         WRITE = "write", _("change")
         READ = "read", _("read")

@@ -11,14 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Agency, Role, User
 from lib import sheets
 from lib.files import download
-from lib.forms import DateInput
+from lib.forms import DateInput, Form
 
 from . import log
 from .log import verify_chain
 from .models import AuditEvent
 
 
-class AuditFilter(forms.Form):
+class AuditFilter(Form):
     actor = forms.ModelChoiceField(label=_("User"), queryset=User.objects.order_by("last_name"), required=False,
                                    empty_label=_("any"))
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.all(), required=False,

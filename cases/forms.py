@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from lib.forms import DateInput, date_field, not_in_future
+from lib.forms import DateInput, Form, ModelForm, date_field, not_in_future
 from people.models import Person
 
 from .models import (
@@ -19,7 +19,7 @@ from .models import (
 )
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     facilitators = forms.ModelMultipleChoiceField(
         label=_("Facilitators"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -38,7 +38,7 @@ class AssignForm(forms.Form):
         return chosen
 
 
-class ScreeningForm(forms.Form):
+class ScreeningForm(Form):
     done_on = date_field(_("Date of screening"), validators=[not_in_future])
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Screening.Outcome.choices, widget=forms.RadioSelect)
     safeguards = forms.CharField(label=_("Safeguards (for «suitable with safeguards»)"), required=False,
@@ -70,13 +70,13 @@ class ScreeningForm(forms.Form):
         }
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(ModelForm):
     class Meta:
         model = Program
         fields = ["kind", "shuttle"]
 
 
-class ParticipantForm(forms.Form):
+class ParticipantForm(Form):
     person = forms.ModelChoiceField(label=_("Person from the referral"), queryset=Person.objects.none(),
                                     required=False, empty_label=_("— a new person —"))
     surname = forms.CharField(label=_("Surname"), max_length=100, required=False)
@@ -102,7 +102,7 @@ class ParticipantForm(forms.Form):
                 if self.cleaned_data.get(k)}
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(Form):
     participant = forms.ModelChoiceField(label=_("Participant"), queryset=Participant.objects.none())
     purpose = forms.ChoiceField(label=_("Consent"), choices=Consent.Purpose.choices)
     by_representative = forms.BooleanField(label=_("Given by the legal representative of a minor"),
@@ -126,7 +126,7 @@ def meeting_kinds(case):
     return [K.PRELIMINARY, K.JOINT]
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(Form):
     """The kind is fixed by the page; private family time gets no notes field at all."""
 
     held = forms.TypedChoiceField(
@@ -149,7 +149,7 @@ class MeetingForm(forms.Form):
             del self.fields["notes"]
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     date = date_field(_("Date of the review meeting"), validators=[not_in_future])
     decision = forms.ChoiceField(label=_("Decision of the review"), choices=ReviewDecision.choices,
                                  widget=forms.RadioSelect)
@@ -164,25 +164,25 @@ class ReviewForm(forms.Form):
         self.fields["attendees"].label_from_instance = lambda p: p.person.full_name
 
 
-class NetworkMemberForm(forms.Form):
+class NetworkMemberForm(Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     relation = forms.CharField(label=_("Relation to the child"), max_length=100)
     invited = forms.BooleanField(label=_("Invited to the conference"), required=False, initial=True)
     excluded_reason = forms.CharField(label=_("If not: why they may not attend"), max_length=300, required=False)
 
 
-class ChildVoiceForm(forms.Form):
+class ChildVoiceForm(Form):
     text = forms.CharField(label=_("How the child's voice is heard"), widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("In person, with a support person, through a letter or a drawing, "
                                        "through an advocate …"))
 
 
-class NotHeldForm(forms.Form):
+class NotHeldForm(Form):
     reason = forms.ChoiceField(label=_("Why the program was not held"), choices=NotHeldReason.choices)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(Form):
     concluded_on = date_field(_("Date of the agreement"), validators=[not_in_future])
     text = forms.CharField(label=_("Text of the agreement"), required=False,
                            widget=forms.Textarea(attrs={"rows": 4}))
@@ -197,14 +197,14 @@ class AgreementForm(forms.Form):
             self.fields["text"].label = _("The family plan")
 
 
-class PlanDecisionForm(forms.Form):
+class PlanDecisionForm(Form):
     decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
                                  choices=[("accept", _("accept the plan")), ("refuse", _("refuse the plan"))])
     reason = forms.CharField(label=_("Reasons (required when refusing)"), required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AgreementItemForm(forms.Form):
+class AgreementItemForm(Form):
     action = forms.CharField(label=_("What will be done"), max_length=500, required=False)
     responsible = forms.CharField(label=_("Who does it"), max_length=200, required=False)
     deadline = forms.DateField(label=_("By when"), required=False, widget=DateInput())
@@ -225,13 +225,13 @@ class AgreementItemForm(forms.Form):
 AgreementItemFormSet = forms.formset_factory(AgreementItemForm, extra=0, min_num=3, max_num=20)
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(Form):
     result = forms.ChoiceField(label=_("Result"), choices=FollowUp.Result.choices)
     checked_on = date_field(_("Checked on"), validators=[not_in_future])
     comment = forms.CharField(label=_("Comment"), required=False, max_length=500)
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(ModelForm):
     # The version the user started from: a save over someone else's newer version is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -243,6 +243,6 @@ class ReportForm(forms.ModelForm):
                    "summary": forms.Textarea(attrs={"rows": 5})}
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(Form):
     kind = forms.ChoiceField(label=_("Kind of document"), choices=Attachment.Kind.choices)
     file = forms.FileField(label=_("File (PDF, JPEG, PNG or DOCX)"))

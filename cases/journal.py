@@ -10,12 +10,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Role, User
-from lib.forms import DateInput
+from lib.forms import DateInput, Form
 
 from .models import CaseStatus, ProgramKind
 
 
-class JournalFilter(forms.Form):
+class JournalFilter(Form):
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("any")), *CaseStatus.choices])
     kind = forms.ChoiceField(label=_("Program kind"), required=False,

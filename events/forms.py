@@ -2,13 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Territory
-from lib.forms import DateInput
+from lib.forms import DateInput, Form, ModelForm
 
 from . import certificate_text
 from .models import Event, EventSession, Registration
 
 
-class EventForm(forms.ModelForm):
+class EventForm(ModelForm):
     # A link typed without a scheme means https (Django 6's default, adopted now).
     online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
 
@@ -41,14 +41,14 @@ class EventForm(forms.ModelForm):
         return data
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(ModelForm):
     class Meta:
         model = EventSession
         fields = ["starts_at", "title", "speakers"]
         widgets = {"starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
 
 
-class RegistrationForm(forms.ModelForm):
+class RegistrationForm(ModelForm):
     consent = forms.BooleanField(label=_("I consent to the processing of my personal data"), required=False)
 
     class Meta:
@@ -72,9 +72,9 @@ class RegistrationForm(forms.ModelForm):
         return {k: self.cleaned_data[k] for k in self.Meta.fields}
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(label=_("Participant list (XLSX)"))
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)

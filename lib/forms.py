@@ -20,3 +20,39 @@ def not_in_future(value):
     if value and value > timezone.localdate():
         raise forms.ValidationError(_("The date cannot be in the future."))
     return value
+
+
+class InputMixin:
+    """The input layer (lib/validation.py) for a form: text cleaned before its field sees it, a length bound on
+    every text field, sane bounds on every date. Every form of the project has it (tests/test_boundaries.py)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            harden(field, name)
+
+
+def harden(field, name=""):
+    from django.core.validators import MaxLengthValidator
+
+    from .validation import MAX_LINE, MAX_TEXT, DateBounds, clean_text, is_birth_field
+
+    if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput):
+        multiline = isinstance(field.widget, forms.Textarea)
+        parse = field.to_python
+        field.to_python = lambda value, parse=parse, multiline=multiline: parse(clean_text(value, multiline=multiline))
+        if field.max_length is None:
+            field.max_length = MAX_TEXT if multiline else MAX_LINE
+            field.validators.append(MaxLengthValidator(field.max_length))
+            field.widget.attrs.setdefault("maxlength", str(field.max_length))
+    elif isinstance(field, (forms.DateField, forms.DateTimeField)):
+        field.validators.append(DateBounds(birth=is_birth_field(name)))
+    return field
+
+
+class Form(InputMixin, forms.Form):
+    pass
+
+
+class ModelForm(InputMixin, forms.ModelForm):
+    pass

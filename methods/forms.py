@@ -4,13 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from cases.models import OutcomeReport, ProgramKind
-from lib.forms import DateInput
+from lib.forms import DateInput, Form
 from referrals.models import Situation
 
 from .models import FacilitatorStatus, KnowledgeCategory, SupervisionRequest, SupervisionSession
 
 
-class SupervisionForm(forms.Form):
+class SupervisionForm(Form):
     question = forms.CharField(label=_("What would you like to discuss?"), widget=forms.Textarea(attrs={"rows": 3}),
                                max_length=4000)
     summary = forms.CharField(
@@ -18,7 +18,7 @@ class SupervisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 16}), max_length=30000)
 
 
-class SessionForm(forms.Form):
+class SessionForm(Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SupervisionSession.Kind.choices)
     held_on = forms.DateField(label=_("Date"), widget=DateInput, initial=timezone.localdate)
     requests = forms.ModelMultipleChoiceField(label=_("Cases discussed"), queryset=SupervisionRequest.objects.none(),
@@ -38,7 +38,7 @@ class SessionForm(forms.Form):
         self.fields["participants"].label_from_instance = lambda u: u.full_name
 
 
-class StoryForm(forms.Form):
+class StoryForm(Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     story = forms.CharField(label=_("Depersonalised story"), widget=forms.Textarea(attrs={"rows": 16}),
                             max_length=30000)
@@ -50,12 +50,12 @@ class StoryForm(forms.Form):
                                          "shared with the region's services"), required=True)
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(Form):
     reason = forms.CharField(label=_("Why it is returned"), widget=forms.Textarea(attrs={"rows": 3}),
                              max_length=2000)
 
 
-class LibraryFilter(forms.Form):
+class LibraryFilter(Form):
     q = forms.CharField(label=_("Words"), required=False, max_length=200)
     program_kind = forms.ChoiceField(label=_("Program kind"), choices=[("", _("any")), *ProgramKind.choices],
                                      required=False)
@@ -65,7 +65,7 @@ class LibraryFilter(forms.Form):
                                 required=False)
 
 
-class TrainingForm(forms.Form):
+class TrainingForm(Form):
     course = forms.CharField(label=_("Course"), max_length=300)
     hours = forms.IntegerField(label=_("Hours"), min_value=1, max_value=2000)
     provider = forms.CharField(label=_("Provider"), max_length=300)
@@ -73,11 +73,11 @@ class TrainingForm(forms.Form):
     completed_on = forms.DateField(label=_("Completed on"), widget=DateInput)
 
 
-class StatusForm(forms.Form):
+class StatusForm(Form):
     status = forms.ChoiceField(label=_("Status"), choices=FacilitatorStatus.choices)
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=KnowledgeCategory.objects.all())
     title = forms.CharField(label=_("Title"), max_length=300)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 12}), required=False,
@@ -86,7 +86,7 @@ class DocumentForm(forms.Form):
     note = forms.CharField(label=_("What changed in this version"), max_length=300, required=False)
 
 
-class CategoryForm(forms.Form):
+class CategoryForm(Form):
     name = forms.CharField(label=_("New category"), max_length=200)
 
     def clean_name(self):
@@ -96,7 +96,7 @@ class CategoryForm(forms.Form):
         return name
 
 
-class KnowledgeSearch(forms.Form):
+class KnowledgeSearch(Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     category = forms.ModelChoiceField(label=_("Category"), queryset=KnowledgeCategory.objects.all(),
                                       required=False, empty_label=_("all categories"))

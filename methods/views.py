@@ -346,7 +346,7 @@ def knowledge_doc(request, code):
     document = get_object_or_404(KnowledgeDocument.objects.select_related("category"), code=code)
     versions = list(document.versions.select_related("created_by"))
     shown = versions[0]
-    if request.GET.get("v", "").isdigit():
+    if request.GET.get("v", "").isdecimal() and len(request.GET["v"]) < 7:
         shown = next((v for v in versions if v.number == int(request.GET["v"])), None) or shown
     return render(request, "methods/knowledge_doc.html", {
         "document": document, "versions": versions, "shown": shown,

@@ -1,12 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lib.forms import DateInput, not_in_future
+from lib.forms import DateInput, Form, ModelForm, not_in_future
 
 from .models import Person
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -19,7 +19,7 @@ class PersonForm(forms.ModelForm):
         self.fields["birth_date"].validators.append(not_in_future)
 
 
-class SearchForm(forms.Form):
+class SearchForm(Form):
     """A registry search: sent by POST, so no name ends up in a URL or a server log."""
 
     surname = forms.CharField(label=_("Surname"), max_length=100)

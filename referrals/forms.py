@@ -1,13 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lib.forms import DateInput, not_in_future
+from lib.forms import DateInput, Form, ModelForm, not_in_future
 from people.models import Person
 
 from .models import Referral, ReferralPerson
 
 
-class ReferralForm(forms.ModelForm):
+class ReferralForm(ModelForm):
     class Meta:
         model = Referral
         fields = ["situation", "description", "representative_consent", "concerns", "bottom_lines", "questions"]
@@ -25,7 +25,7 @@ class ReferralForm(forms.ModelForm):
         self.fields["representative_consent"].required = False
 
 
-class PersonRowForm(forms.Form):
+class PersonRowForm(Form):
     """One person named in the referral; a row left empty is skipped."""
 
     role = forms.ChoiceField(label=_("Role"), choices=ReferralPerson.Role.choices)
@@ -58,5 +58,5 @@ class PersonRowForm(forms.Form):
 PersonFormSet = forms.formset_factory(PersonRowForm, extra=0, min_num=4, max_num=12)
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(Form):
     reason = forms.CharField(label=_("Reason for declining"), widget=forms.Textarea(attrs={"rows": 3}))

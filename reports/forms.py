@@ -1,18 +1,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lib.forms import DateInput
+from lib.forms import DateInput, ModelForm
 
 from .models import Indicator, IndicatorPeriod
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(ModelForm):
     class Meta:
         model = Indicator
         fields = ["name", "unit", "baseline", "rule"]
 
 
-class PeriodForm(forms.ModelForm):
+class PeriodForm(ModelForm):
     class Meta:
         model = IndicatorPeriod
         fields = ["indicator", "start", "end", "target", "manual_actual", "comment"]

@@ -15,7 +15,7 @@ from accounts.models import Agency, Role, Territory
 from audit import log
 from lib.cache import cached_once
 from lib.files import download
-from lib.forms import DateInput
+from lib.forms import DateInput, Form
 
 from . import charts, exports
 from .forms import IndicatorForm, PeriodForm
@@ -34,7 +34,7 @@ def check_access(user):
         raise PermissionDenied
 
 
-class ScopeForm(forms.Form):
+class ScopeForm(Form):
     start = forms.DateField(label=gettext_lazy("From"), widget=DateInput())
     end = forms.DateField(label=gettext_lazy("To"), widget=DateInput())
     territory = forms.ModelChoiceField(label=gettext_lazy("Territory"), queryset=Territory.objects.all(),

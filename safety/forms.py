@@ -3,10 +3,12 @@ from django.db.models import Case as DbCase
 from django.db.models import Value, When
 from django.utils.translation import gettext_lazy as _
 
+from lib.forms import Form
+
 from .actions import possible_recipients
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(Form):
     recipients = forms.ModelMultipleChoiceField(
         label=_("Recipients"), queryset=None, widget=forms.CheckboxSelectMultiple,
         help_text=_("The guardianship body, police juvenile unit and commission of the territory are pre-selected."),
@@ -26,5 +28,5 @@ class NoticeForm(forms.Form):
         self.fields["follows"].label_from_instance = lambda n: n.sent_at.strftime("%d.%m.%Y %H:%M")
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))

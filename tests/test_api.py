@@ -90,7 +90,7 @@ def test_invalid_input_gets_russian_messages_per_field_and_saves_nothing(client,
     assert error["code"] == "invalid" and error["message"] == "В запросе есть ошибки; смотрите поля."
     assert "situation" in error["fields"]
     assert error["fields"]["persons"]["0"]["name"] == ["Обязательное поле."]
-    assert error["fields"]["persons"]["0"]["birth_date"] == ["Дата не может быть в будущем."]
+    assert error["fields"]["persons"]["0"]["birth_date"] == ["Дата рождения не может быть в будущем."]
     no_consent = call(client, "post", reverse("api_referrals"), key, json={**REFERRAL, "representative_consent": False})
     assert "согласия законного представителя" in no_consent.json()["error"]["fields"]["representative_consent"][0]
     broken = client.post(reverse("api_referrals"), data="{not json", content_type="application/json",

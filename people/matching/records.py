@@ -43,7 +43,8 @@ class Parsed:
     def __post_init__(self):
         self.canonical_names = canonical_names(self.name_groups, self.sex)
         self.surname_folded = text.fold(self.surname)
-        self.digits = self.birth_date.strftime("%d%m%Y") if self.birth_date else ""
+        self.digits = (f"{self.birth_date.day:02d}{self.birth_date.month:02d}{self.birth_date.year:04d}"
+                       if self.birth_date else "")  # strftime writes year 1 as "1", not "0001"
         first = min(self.canonical_names) if self.canonical_names else ""
         self._name_key = text.fold(first) if first else (self.name_folded or self.initial)
 
