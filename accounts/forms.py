@@ -18,7 +18,9 @@ class LoginForm(InputMixin, AuthenticationForm):
     }
 
     def clean(self):
-        login = normalise_login(self.cleaned_data.get("username") or self.data.get("username"))
+        login = normalise_login(self.cleaned_data.get("username") or "")
+        if not login:
+            return super().clean()  # «fill in the login» from the field itself
         self.cleaned_data["username"] = login
         address = (client_address(self.request) or None) if self.request else None
         bypass = self.request.session.get("login_bypass") if self.request else None

@@ -18,6 +18,7 @@ from audit.models import AuditEvent
 from core.notify import send_email_later
 from lib import totp
 from lib.errors import ActionError
+from lib.validation import clean_text
 
 from .models import AuthFailure, RecoveryCode, TOTPDevice, User
 
@@ -29,7 +30,7 @@ UNLOCK_HOURS = 1
 def normalise_login(raw):
     """The login as it is counted and as it is checked: Django's NFKC normalisation (what the login form's field
     does before the password is checked), without surrounding spaces. «ｓtazher» and «stazher» are one login."""
-    return User.normalize_username((raw or "").strip())[:150]
+    return User.normalize_username(clean_text(raw or "", multiline=False).strip())[:150]
 
 
 def _failures(**where):

@@ -31,12 +31,21 @@ class InputMixin:
         for name, field in self.fields.items():
             harden(field, name)
 
+    def full_clean(self):
+        # Fields a subclass adds in its own __init__, after ours, are covered here.
+        for name, field in self.fields.items():
+            harden(field, name)
+        super().full_clean()
+
 
 def harden(field, name=""):
     from django.core.validators import MaxLengthValidator
 
     from .validation import MAX_LINE, MAX_TEXT, DateBounds, clean_text, is_birth_field
 
+    if getattr(field, "_input_layer", False):
+        return field
+    field._input_layer = True
     if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput):
         multiline = isinstance(field.widget, forms.Textarea)
         parse = field.to_python
