@@ -30,7 +30,7 @@ def main():
         key = subprocess.run([str(BIN / "python"), "manage.py", "issue_api_key", "--agency", "КДНиЗП Гагаринский р-н",  # nosec
                               "--name", "schemathesis"], cwd=ROOT, env=env, check=True, capture_output=True,
                              text=True).stdout.strip().splitlines()[-1]
-        examples = os.environ.get("FUZZ_EXAMPLES", "40")
+        examples = os.environ.get("FUZZ_EXAMPLES", "100")
         result = subprocess.run([str(BIN / "st"), "run", f"{BASE}/api/v1/schema/?format=json",  # nosec B603
                                  "--header", f"Authorization: Bearer {key}",
                                  "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"

@@ -1,5 +1,6 @@
 import tempfile
 import zipfile
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -165,7 +166,7 @@ def session_attendance(request, code, session_id):
                                                             present=present),
                    _("%(name)s: present.") % {"name": registration.full_name} if present
                    else _("%(name)s: absent.") % {"name": registration.full_name})
-        return redirect(f"{request.path}?q={request.POST.get('q', '')}")
+        return redirect(f"{request.path}?{urlencode({'q': request.POST.get('q', '')[:100]})}")
     query = request.GET.get("q", "").strip()
     people = event.registrations.filter(status=R.CONFIRMED).order_by("full_name")
     if query:

@@ -344,3 +344,19 @@ def test_a_compressed_bomb_is_refused_before_it_is_unpacked():
     buffer.seek(0)
     with pytest.raises(ActionError, match="больше 60 МБ"):
         sheets.open_book(buffer)
+
+
+def test_no_redirect_goes_where_the_request_says():
+    """Redirect targets come from reverse() or the one checked helper (accounts.views._safe_next), never straight
+    from the request: no open redirect."""
+    root = Path(settings.BASE_DIR)
+    offenders = []
+    for path, tree in project_modules():
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in {"redirect", "HttpResponseRedirect"} and node.args):
+                text = ast.get_source_segment(source, node.args[0]) or ""
+                if "request." in text and "request.path" not in text:
+                    offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert offenders == []

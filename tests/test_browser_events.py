@@ -1,6 +1,9 @@
 """An organiser creates a seminar, two people register (one waits), attendance, certificates, verification."""
 
+import re
+
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from events.models import Certificate, Registration
@@ -35,7 +38,8 @@ def test_seminar_from_creation_to_verified_certificates(cast, browser, live_serv
     manage_url = page.url
     public_url = page.get_by_role("link", name="Публичная страница").get_attribute("href")
 
-    # 2. Two people register on the public page, without an account; the second waits.
+    # 2. Two people register on the public page, without an account, and confirm from the e-mail's link (no place
+    #    is held before that); the second waits.
     visitor = browser.new_page(locale="ru-RU")
     for name, email in [("Кузнецова Анна Сергеевна", "anna@example.ru"), ("Волков Илья Петрович", "ilya@example.ru")]:
         visitor.goto(f"{live_server.url}{public_url}")
@@ -45,7 +49,12 @@ def test_seminar_from_creation_to_verified_certificates(cast, browser, live_serv
         visitor.get_by_label("Электронная почта").fill(email)
         visitor.get_by_label("Я согласен(на) на обработку моих персональных данных").check()
         visitor.get_by_role("button", name="Зарегистрироваться").click()
-        expect(visitor.get_by_text("Спасибо! Ваша регистрация принята.")).to_be_visible()
+        expect(visitor.get_by_text(f"Почти готово: мы отправили письмо на {email}")).to_be_visible()
+        letter = next(m for m in reversed(mail.outbox) if m.to == [email])
+        link = re.search(r"http\S+/events/r/\S+/", letter.body).group(0)
+        visitor.goto(link.replace(settings.OPENDOOR_BASE_URL, live_server.url))
+        visitor.get_by_role("button", name="Подтвердить регистрацию").click()
+        expect(visitor.get_by_text("Регистрация подтверждена.")).to_be_visible()
     expect(visitor.get_by_text("Вы в листе ожидания")).to_be_visible()
     shot(visitor, "9-waiting-list")
     visitor.close()
@@ -76,11 +85,14 @@ def test_seminar_from_creation_to_verified_certificates(cast, browser, live_serv
     # 4. Anyone verifies: one valid, one revoked with its reason.
     valid = Certificate.objects.get(registration__email="anna@example.ru")
     visitor = browser.new_page(locale="ru-RU")
-    visitor.goto(f"{live_server.url}/verify/{valid.number}")
+    visitor.goto(f"{live_server.url}/verify/{valid.number}/{valid.check_code}")  # the QR code's address
     expect(visitor.get_by_text("действительно")).to_be_visible()
     expect(visitor.get_by_text("Кузнецова Анна Сергеевна")).to_be_visible()
     shot(visitor, "11-verify-valid")
-    visitor.goto(f"{live_server.url}/verify/{revoked.number}")
+    visitor.goto(f"{live_server.url}/verify/")  # typed from the paper: number and check code
+    visitor.get_by_label("Номер свидетельства").fill(revoked.number)
+    visitor.get_by_label("Код проверки").fill(revoked.check_code.lower())
+    visitor.get_by_role("button", name="Проверить").click()
     expect(visitor.get_by_text("отозвано: Выдано ошибочно")).to_be_visible()
     visitor.close()
     assert Registration.objects.filter(status="confirmed").count() == 2

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from core.backup import RestoreError, restore
+from core.backup import RestoreError, SchemaMismatch, restore
 
 
 class Command(BaseCommand):
@@ -18,6 +18,8 @@ class Command(BaseCommand):
             raise CommandError(_("Restoring replaces all current data. Repeat the command with --yes."))
         try:
             manifest = restore(Path(path))
+        except SchemaMismatch as error:
+            raise CommandError(str(error)) from None
         except RestoreError as error:
             raise CommandError(_("The restored data does not match the manifest: %(error)s") % {"error": error}) \
                 from error
