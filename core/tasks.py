@@ -1,5 +1,7 @@
 """Background tasks (Django's tasks API): e-mail and the daily reminder run."""
 
+import datetime
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django_tasks import task
@@ -8,6 +10,22 @@ from django_tasks import task
 @task()
 def send_email(subject, body, to):
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+
+
+def requeue_stale(*, older_than=None):
+    """Tasks left RUNNING by a worker that died (killed, out of memory, the machine restarted) go back to READY, so
+    the next worker picks them up again. At worker start every RUNNING task is stale (one worker runs per
+    installation); the daily run also requeues those running longer than OPENDOOR_TASK_LEASE_MINUTES. Every task
+    of the system resumes where it stopped (certificates render only what is not ready, e-mails of certificates
+    go only to those not sent)."""
+    from django.utils import timezone
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    stale = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+    if older_than is not None:
+        stale = stale.filter(started_at__lt=timezone.now() - older_than)
+    return stale.update(status=TaskResultStatus.READY, started_at=None)
 
 
 @task()
@@ -24,5 +42,6 @@ def daily_reminders():
     depersonalised = retention.run()
     expired = expire_unconfirmed()  # public registrations whose e-mail link was never opened
     retry_due()  # notifications whose retry was not queued (an outage of the worker)
+    requeue_stale(older_than=datetime.timedelta(minutes=settings.OPENDOOR_TASK_LEASE_MINUTES))
     schedule_next_run()
     return {"reminders": sent, "depersonalised": depersonalised, "expired_registrations": expired}

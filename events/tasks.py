@@ -1,3 +1,4 @@
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
@@ -18,10 +19,13 @@ def render_certificates(batch_id):
                .select_related("registration__event", "registration__agency"))
     fonts = font_configuration()
     for certificate in pending.iterator(chunk_size=100):
-        write_pdf(certificate, service, fonts)
-        Certificate.objects.filter(pk=certificate.pk).update(pdf_ready=True)
-        CertificateBatch.objects.filter(pk=batch.pk).update(done=F("done") + 1)
-    CertificateBatch.objects.filter(pk=batch.pk).update(finished_at=timezone.now())
+        write_pdf(certificate, service, fonts)  # same number, same file name: a repeat overwrites, never adds
+        with transaction.atomic():  # the flag and the progress move together, so a kill cannot split them
+            Certificate.objects.filter(pk=certificate.pk).update(pdf_ready=True)
+            CertificateBatch.objects.filter(pk=batch.pk).update(done=F("done") + 1)
+    # A resumed batch counts what is really ready (a kill between file and flag re-renders that one file).
+    ready = Certificate.objects.filter(registration__event_id=batch.event_id, pdf_ready=True).count()
+    CertificateBatch.objects.filter(pk=batch.pk).update(finished_at=timezone.now(), done=min(ready, batch.total))
 
 
 @task()

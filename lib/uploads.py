@@ -68,7 +68,7 @@ def pdf_hazards(data):
         for number in range(1, size):
             try:
                 obj = reader.get_object(IndirectObject(number, 0, reader))
-            except Exception:  # a free or damaged entry  # noqa: BLE001, S112
+            except Exception:  # nosec B112 (a free or damaged entry is simply skipped)
                 continue
             if isinstance(obj, DictionaryObject):
                 found |= {key for key in obj if key in PDF_ACTIVE_KEYS}

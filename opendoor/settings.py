@@ -189,6 +189,8 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A task running longer than this is taken for the work of a dead worker and queued again (the daily run).
+OPENDOOR_TASK_LEASE_MINUTES = env_int("OPENDOOR_TASK_LEASE_MINUTES", 60)
 # Hour (local time) at which the daily reminder run starts.
 OPENDOOR_REMINDER_HOUR = env_int("OPENDOOR_REMINDER_HOUR", 7)
 # Days before a deadline that a reminder goes out.

@@ -9,6 +9,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from core.reminders import send_due_reminders
+        from core.tasks import requeue_stale
+
+        # Work a killed worker left half done is taken up again (it resumes, it does not repeat).
+        requeued = requeue_stale()
+        if requeued:
+            self.stdout.write(f"requeued {requeued} task(s) left running by a stopped worker")
 
         # Catch up at start: a server that was off in the morning still sends today's reminders.
         send_due_reminders()
