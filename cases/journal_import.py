@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -28,7 +27,17 @@ from people.matching import parse_date
 from people.models import Person
 from referrals.models import Referral, ReferralPerson, Situation
 
-from .models import Case, CaseStatus, ImportBatch, ImportedRow, OutcomeReport, Participant, Program, ProgramKind
+from .models import (
+    Case,
+    CaseStatus,
+    ImportBatch,
+    ImportedRow,
+    OutcomeReport,
+    Participant,
+    Program,
+    ProgramKind,
+    reserve_journal_numbers,
+)
 
 # Column → the names services give it (compared folded: lower case, ё → е, letters and digits only).
 COLUMNS = {
@@ -314,7 +323,6 @@ def commit(preview: Preview, *, service, actor, file_name, file_hash, valid_only
     batch = ImportBatch.objects.create(service=service, file_name=file_name[:200], file_hash=file_hash,
                                        imported_by=actor, rows_total=len(preview.rows))
     linked = 0
-    numbers = {}  # the last journal number per year, read once
     for row in preview.valid:
         p = row.parsed
         received = p["received_on"]
@@ -336,13 +344,9 @@ def commit(preview: Preview, *, service, actor, file_name, file_hash, valid_only
             if parent.pk != child.pk:
                 ReferralPerson.objects.create(referral=referral, person=parent, role=ReferralPerson.Role.PARENT)
                 people.append((parent, Participant.Role.REPRESENTATIVE))
-        if received.year not in numbers:
-            numbers[received.year] = Case.objects.filter(service=service, year=received.year).aggregate(
-                n=Max("number"))["n"] or 0
-        numbers[received.year] += 1
         finished = p["finished_on"] or p["started_on"] or received
         case = Case.objects.create(referral=referral, service=service, year=received.year,
-                                   number=numbers[received.year],
+                                   number=reserve_journal_numbers(service.pk, received.year),
                                    status=CaseStatus.CLOSED, opened_on=received, closed_on=finished)
         for person, role in people:
             Participant.objects.create(case=case, person=person, role=role, is_minor=role == Participant.Role.CHILD)

@@ -64,6 +64,18 @@ def journal_number(number, year):
     return f"{number}/{year}"
 
 
+def reserve_journal_numbers(service_id, year):
+    """The next journal number of the service for the year (a caller writing many cases in one transaction counts
+    on from it: the numbers after it are theirs while the lock is held). The one way every path
+    (accepting a referral, the journal import, the load generator) numbers cases: the service's row is locked
+    until the caller's transaction ends, so two writers can never take the same number."""
+    from django.db.models import Max
+
+    Agency.objects.select_for_update().filter(pk=service_id).first()
+    last = Case.objects.filter(service_id=service_id, year=year).aggregate(n=Max("number"))["n"] or 0
+    return last + 1
+
+
 class Case(models.Model):
     code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
     referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="case")

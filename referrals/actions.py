@@ -4,11 +4,9 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Agency
 from audit import log
 from lib.errors import ActionError
 from lib.state import check_transition
@@ -77,19 +75,16 @@ def decline_referral(referral, *, actor, reason):
 @transaction.atomic
 def accept_referral(referral, *, actor, today: datetime.date | None = None):
     """Open a case with the next journal number of the service for the year."""
-    from cases.models import Case
+    from cases.models import Case, reserve_journal_numbers
 
     today = today or timezone.localdate()
     referral.decided_at = timezone.now()
     referral.decided_by = actor
     _move(referral, Referral.Status.ACCEPTED, actor=actor, action="referral.accept",
           fields=["decided_at", "decided_by"])
-    # Lock the service row so two coordinators accepting at once cannot take the same number.
-    Agency.objects.select_for_update().filter(pk=referral.service_id).first()
-    last = Case.objects.filter(service_id=referral.service_id, year=today.year).aggregate(n=Max("number"))["n"]
     case = Case.objects.create(
-        referral=referral, service_id=referral.service_id, year=today.year, number=(last or 0) + 1,
-        opened_on=today,
+        referral=referral, service_id=referral.service_id, year=today.year,
+        number=reserve_journal_numbers(referral.service_id, today.year), opened_on=today,
     )
     log.record(actor, "case.open", case, fields=["number", "year", "status"])
     return case

@@ -360,3 +360,13 @@ def test_no_redirect_goes_where_the_request_says():
                 if "request." in text and "request.path" not in text:
                     offenders.append(f"{path.relative_to(root)}:{node.lineno}")
     assert offenders == []
+
+
+def test_journal_numbers_come_from_one_function():
+    """Every path that numbers cases takes the number under the service's lock (cases.models.reserve_journal_numbers);
+    nobody computes the maximum of Case.number by hand."""
+    root = Path(settings.BASE_DIR)
+    offenders = [str(path.relative_to(root)) for path, _tree in project_modules()
+                 if 'Max("number")' in path.read_text(encoding="utf-8") and "Case" in path.read_text(encoding="utf-8")
+                 and str(path.relative_to(root)) not in {"cases/models.py", "methods/actions.py"}]
+    assert offenders == []

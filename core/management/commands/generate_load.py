@@ -11,7 +11,6 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Agency, Membership, Role, User
@@ -26,6 +25,7 @@ from cases.models import (
     Participant,
     Program,
     ProgramKind,
+    reserve_journal_numbers,
 )
 from lib.bulk import insert_rows, new_ids
 from people import matching
@@ -130,8 +130,8 @@ class Command(BaseCommand):
         cases = new_ids(Case, size)
         rows = []
         for pk, r, d in zip(cases, referrals, days, strict=True):
-            if d.year not in numbers:
-                numbers[d.year] = Case.objects.filter(service=service, year=d.year).aggregate(n=Max("number"))["n"] or 0
+            if d.year not in numbers:  # under the service's lock for the rest of this transaction
+                numbers[d.year] = reserve_journal_numbers(service.pk, d.year) - 1
             numbers[d.year] += 1
             rows.append((pk, r, service.pk, d.year, numbers[d.year], CaseStatus.CLOSED, d + 2 * day, d + 65 * day))
         insert_rows(Case, ["id", "referral", "service", "year", "number", "status", "opened_on", "closed_on"], rows)
