@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from audit import log
-from lib.conflicts import check_version
+from lib.conflicts import NEW, check_version
 from lib.dates import add_months
 from lib.errors import ActionError
 from lib.state import check_transition
@@ -24,6 +24,7 @@ from .models import (
     Agreement,
     AgreementItem,
     Attachment,
+    Case,
     CaseStatus,
     Consent,
     FollowUp,
@@ -40,9 +41,13 @@ S = CaseStatus
 
 
 def transition(case, target, *, actor, action, fields=()):
-    """The one place a case changes state: checks the table, records when, writes the audit row."""
-    check_transition(CASE_TRANSITIONS, CaseStatus.choices, case.status, target)
+    """The one place a case changes state: locks the row, checks the table against the stored state (not the copy
+    in memory, which a double submit or a colleague may have outdated), records when, writes the audit row."""
     with transaction.atomic():
+        stored = Case.objects.select_for_update().filter(pk=case.pk).values_list("status", "held_from").first()
+        if stored:
+            case.status, case.held_from = stored
+        check_transition(CASE_TRANSITIONS, CaseStatus.choices, case.status, target)
         if target == S.SAFETY_HOLD:
             case.held_from = case.status
         elif case.status == S.SAFETY_HOLD and target != S.TERMINATED:
@@ -388,10 +393,15 @@ def report_defaults(case):
 
 
 @transaction.atomic
-def draft_report(case, *, actor, fields, expected_version=None):
+def draft_report(case, *, actor, fields, expected_version):
+    """Save the draft. ``expected_version``: the version the author started from (lib.conflicts.NEW when there was
+    no draft yet); anything else than the stored one — or none — is a conflict, so two people preparing the first
+    draft at once cannot silently overwrite each other."""
     _require(case, REPORTABLE_STATES, _("The outcome report is prepared when the work on the case is done."))
     if fields.get("started_on") and fields.get("finished_on") and fields["finished_on"] < fields["started_on"]:
         raise ActionError(_("The program cannot finish before it started."))
+    # The case row orders concurrent authors, the first draft included (there is no report row to lock yet).
+    Case.objects.select_for_update().filter(pk=case.pk).first()
     report = OutcomeReport.objects.select_for_update().filter(case=case).first()
     if report and report.signed_at:
         raise ActionError(_("The report is already signed and cannot be changed."))
@@ -403,6 +413,8 @@ def draft_report(case, *, actor, fields, expected_version=None):
         report.version += 1
         report.save()
     else:
+        if expected_version is None or int(expected_version) != NEW:
+            raise ActionError(_("The draft you started from no longer exists. Open the report again."))
         report = OutcomeReport.objects.create(case=case, drafted_by=actor, **fields)
     log.record(actor, "case.report.draft", case, fields=sorted(fields))
     return report

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Role
 from audit import log
 from audit.models import AuditEvent
-from lib.conflicts import ConflictError, conflict_rows
+from lib.conflicts import NEW, ConflictError, conflict_rows
 from lib.errors import ActionError
 from lib.files import download
 from lib.prepared import Prepared
@@ -349,7 +349,7 @@ def case_followup(request, code, item_id):
 def case_report(request, code):
     case = get_case_for_user(request.user, code, need="work")
     report = getattr(case, "report", None)
-    initial = {"version": report.version} if report else actions.report_defaults(case)
+    initial = {"version": report.version} if report else {**actions.report_defaults(case), "version": NEW}
     form = ReportForm(request.POST or None, instance=report, initial=initial)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -363,7 +363,7 @@ def case_report(request, code):
             conflict = conflict_rows(form, error.current)
             # The next save knowingly replaces the newer version.
             form.data = form.data.copy()
-            form.data["version"] = OutcomeReport.objects.get(case=case).version
+            form.data["version"] = OutcomeReport.objects.get(case=case).version  # a conflict means it exists
         except ActionError as error:
             form.add_error(None, str(error))
         else:

@@ -12,8 +12,14 @@ class ConflictError(ActionError):
         self.current = current
 
 
+# The version a form carries when it was opened before the record existed (the first draft).
+NEW = 0
+
+
 def check_version(instance, expected, fields):
-    if expected is not None and int(expected) != instance.version:
+    """Refuse a save unless it starts from the stored version. A missing version is a conflict too: a client that
+    does not say what it saw over cannot be allowed to overwrite what someone else wrote."""
+    if expected is None or int(expected) != instance.version:
         raise ConflictError({f: getattr(instance, f) for f in fields})
 
 

@@ -18,6 +18,10 @@ from .models import Referral, ReferralPerson
 
 
 def _move(referral, target, *, actor, action, fields=()):
+    """Lock the row and check the move against the stored status: a double submit cannot move it twice."""
+    stored = Referral.objects.select_for_update().filter(pk=referral.pk).values_list("status", flat=True).first()
+    if stored:
+        referral.status = stored
     check_transition(Referral.TRANSITIONS, Referral.Status.choices, referral.status, target)
     referral.status = target
     referral.save()

@@ -161,7 +161,7 @@ def make_case(cast, make_referral):
                 case_actions.record_followup(item, actor=cast.facilitator, result="done", checked_on=today)
             fields = case_actions.report_defaults(case)
             fields["summary"] = "Программа проведена, договор выполнен."
-            case_actions.draft_report(case, actor=cast.facilitator, fields=fields)
+            case_actions.draft_report(case, actor=cast.facilitator, fields=fields, expected_version=0)
             case_actions.sign_report(case, actor=cast.coordinator)
         if step >= 6:
             case_actions.close_case(case, actor=cast.coordinator)

@@ -118,7 +118,7 @@ def test_two_sessions_editing_the_outcome_report(cast, make_case):
     url = reverse("case_report", args=[case.code])
     base = {"held": "on", "program_kind": "mediation", "minors": "1", "adults": "1", "outcome": "agreement",
             "followup_result": "not_checked", "summary": "Первый вариант."}
-    assert first.post(url, base).status_code == 302
+    assert first.post(url, {**base, "version": "0"}).status_code == 302  # opened before any draft existed
     version = case.__class__.objects.get(pk=case.pk).report.version
     assert first.post(url, {**base, "summary": "Правка ведущего.", "version": version}).status_code == 302
     response = second.post(url, {**base, "summary": "Правка куратора.", "version": version})
@@ -126,3 +126,58 @@ def test_two_sessions_editing_the_outcome_report(cast, make_case):
     assert "Правка ведущего." in page and "Правка куратора." in page and "Две версии" in page
     case.report.refresh_from_db()
     assert case.report.summary == "Правка ведущего."
+
+
+def test_two_people_writing_the_first_draft_of_a_report_conflict_and_nothing_is_lost(client, cast, make_case):
+    """Both opened the report page before any draft existed: the second save is a conflict that shows the first
+    author's text, and nothing of either is lost."""
+    from django.urls import reverse
+
+    from cases.models import CaseStatus, OutcomeReport
+    from lib.conflicts import NEW
+
+    case = make_case(upto=CaseStatus.FOLLOW_UP)
+    client.force_login(cast.facilitator)
+    page = client.get(reverse("case_report", args=[case.code]))
+    form = page.context["form"]
+    data = {name: ("" if value is None else value) for name, value in
+            ((n, form[n].value()) for n in form.fields)}
+    assert int(data["version"]) == NEW
+    data = {k: v for k, v in data.items() if v is not None and v is not False}
+    first = {**data, "summary": "Текст первого ведущего."}
+    second = {**data, "summary": "Текст второго ведущего."}
+    response = client.post(reverse("case_report", args=[case.code]), first)
+    assert response.status_code == 302, response.context["form"].errors
+    answer = client.post(reverse("case_report", args=[case.code]), second)
+    page = answer.content.decode()
+    assert answer.status_code == 200 and "Текст первого ведущего." in page and "Текст второго ведущего." in page
+    assert OutcomeReport.objects.get(case=case).summary == "Текст первого ведущего."
+    # A post without any version is a conflict too, never a silent overwrite.
+    missing = {k: v for k, v in second.items() if k != "version"}
+    client.post(reverse("case_report", args=[case.code]), missing)
+    assert OutcomeReport.objects.get(case=case).summary == "Текст первого ведущего."
+
+
+def test_a_double_submit_moves_a_referral_or_a_case_only_once(cast, make_referral, make_case):
+    """Two requests holding the same old copy: the second is refused against the stored state, not let through
+    by its stale copy (which opened a second case, or closed a case twice)."""
+    import pytest
+
+    from cases import actions as case_actions
+    from cases.models import Case, CaseStatus
+    from lib.errors import ActionError
+    from referrals import actions as referral_actions
+    from referrals.models import Referral
+
+    referral = make_referral()
+    first, second = Referral.objects.get(pk=referral.pk), Referral.objects.get(pk=referral.pk)
+    referral_actions.accept_referral(first, actor=cast.coordinator)
+    with pytest.raises(ActionError):
+        referral_actions.accept_referral(second, actor=cast.coordinator)
+    assert Case.objects.filter(referral=referral).count() == 1
+
+    case = make_case(upto=CaseStatus.REPORTED)
+    one, two = Case.objects.get(pk=case.pk), Case.objects.get(pk=case.pk)
+    case_actions.transition(one, CaseStatus.CLOSED, actor=cast.coordinator, action="case.close")
+    with pytest.raises(ActionError):
+        case_actions.transition(two, CaseStatus.CLOSED, actor=cast.coordinator, action="case.close")

@@ -44,7 +44,7 @@ def reported(cast, make_case):
         actions.record_followup(item, actor=cast.facilitator, result="done", checked_on=timezone.localdate())
     fields = actions.report_defaults(case)
     fields["summary"] = "Программа проведена, стороны договорились и выполнили договор."
-    actions.draft_report(case, actor=cast.facilitator, fields=fields)
+    actions.draft_report(case, actor=cast.facilitator, fields=fields, expected_version=0)
     actions.sign_report(case, actor=cast.coordinator)
     case.refresh_from_db()
     return case

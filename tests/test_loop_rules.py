@@ -135,7 +135,8 @@ def test_report_defaults_count_participants_and_follow_up(cast, make_case):
 def test_signed_report_cannot_be_redrafted(cast, make_case):
     case = make_case(upto=S.REPORTED)
     with pytest.raises(ActionError):
-        actions.draft_report(case, actor=cast.facilitator, fields={"summary": "changed"})
+        actions.draft_report(case, actor=cast.facilitator, fields={"summary": "changed"},
+                              expected_version=case.report.version)
     assert case.report.summary == "Программа проведена, договор выполнен."
 
 

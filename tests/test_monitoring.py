@@ -29,7 +29,7 @@ def region(cast, make_case, make_referral):
         actions.mark_not_held(case, actor=cast.facilitator, reason="party_refused")
         fields = actions.report_defaults(case)
         fields["summary"] = "Не проведена."
-        actions.draft_report(case, actor=cast.facilitator, fields=fields)
+        actions.draft_report(case, actor=cast.facilitator, fields=fields, expected_version=0)
         actions.sign_report(case, actor=cast.coordinator)
     held = make_case(upto=S.PREPARATION, kind=Program.Kind.FAMILY_CONFERENCE)
     open_notice(held, actor=cast.facilitator, recipients=default_recipients(held), content="Угроза.")

@@ -290,7 +290,7 @@ def test_a_case_on_hold_accepts_no_program_actions(cast, make_case):
                                        by_representative=False, given_on=today),
         lambda: actions.choose_program(case, actor=cast.facilitator, kind=Program.Kind.CIRCLE),
         lambda: actions.mark_not_held(case, actor=cast.facilitator, reason="resolved"),
-        lambda: actions.draft_report(case, actor=cast.facilitator, fields={"summary": "x"}),
+        lambda: actions.draft_report(case, actor=cast.facilitator, fields={"summary": "x"}, expected_version=0),
     ]
     for action in refused:
         with pytest.raises(ActionError):

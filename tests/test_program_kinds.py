@@ -65,7 +65,8 @@ def test_program_kind_from_referral_to_closure(client, cast, kind, shuttle):
     item = case.agreement.items.get()
     client.post(reverse("case_followup", args=[case.code, item.pk]), {"result": "done", "checked_on": today})
     report = {"held": "on", "program_kind": kind, "started_on": today, "finished_on": today, "minors": "1",
-              "adults": "1", "outcome": "agreement", "followup_result": "fulfilled", "summary": "Итог."}
+              "adults": "1", "outcome": "agreement", "followup_result": "fulfilled", "summary": "Итог.",
+              "version": "0"}
     assert client.post(reverse("case_report", args=[case.code]), report).status_code == 302
     client.force_login(cast.coordinator)
     client.post(reverse("case_sign", args=[case.code]))

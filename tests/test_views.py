@@ -239,7 +239,7 @@ def test_agreement_followup_report_and_what_the_referrer_sees(client, cast, make
     response = client.post(reverse("case_report", args=[case.code]), {
         "held": "on", "program_kind": "mediation", "started_on": today, "finished_on": today, "minors": "1",
         "adults": "1", "outcome": "agreement", "followup_result": "fulfilled",
-        "summary": "Программа проведена, договор выполнен."})
+        "summary": "Программа проведена, договор выполнен.", "version": "0"})  # the first draft
     assert response.status_code == 302
     # The facilitator cannot sign; the coordinator can.
     assert client.post(reverse("case_sign", args=[case.code])).status_code == 403

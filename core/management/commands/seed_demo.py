@@ -298,7 +298,7 @@ class Command(BaseCommand):
                     case_actions.record_followup(item, actor=actor, result=result, checked_on=day + 50 * DAY)
         fields = case_actions.report_defaults(case)
         fields["summary"] = "Программа проведена; подробности программы конфиденциальны (демо)."
-        case_actions.draft_report(case, actor=actor, fields=fields)
+        case_actions.draft_report(case, actor=actor, fields=fields, expected_version=0)
         case_actions.sign_report(case, actor=coordinator)
         OutcomeReport.objects.filter(case=case).update(signed_at=_at(day + 60 * DAY), drafted_at=_at(day + 58 * DAY))
         Referral.objects.filter(pk=case.referral_id).update(answered_at=_at(day + 60 * DAY))
