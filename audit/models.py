@@ -1,4 +1,5 @@
 import hashlib
+import hmac
 
 from django.conf import settings
 from django.db import models
@@ -64,8 +65,40 @@ class AuditEvent(models.Model):
 
     @staticmethod
     def chain_hash(prev_hash, at, actor_id, kind, action, object_type, object_code, fields):
-        """The row's link in the chain: the previous row's hash and everything the row says."""
+        """The row's link in the chain: a keyed MAC (HMAC-SHA-256 with OPENDOOR_AUDIT_KEY, which lives in the
+        environment, never in the database) of the previous row's hash and everything the row says. Whoever can
+        write to the database but does not hold the key cannot recompute the chain after editing a row."""
         payload = "|".join([prev_hash, at.isoformat() if at else "", str(actor_id or ""), kind, action, object_type,
                             object_code, ",".join(fields)])
-        return hashlib.sha256(payload.encode()).hexdigest()
+        return hmac.new(audit_key(), payload.encode(), hashlib.sha256).hexdigest()
+
+
+def audit_key():
+    return settings.OPENDOOR_AUDIT_KEY.encode()
+
+
+class AuditHead(models.Model):
+    """The end of the chain: how many rows and the last row's hash. Writers lock this one row, so concurrent
+    writers always chain to the true last row (locking "the last row" let two of them chain to the same parent)."""
+
+    input_exempt = True
+
+    count = models.BigIntegerField(default=0)
+    row_hash = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+
+class AuditAnchor(models.Model):
+    """A copy of the head taken by the daily run and also sent off the database (e-mail to the administrators and
+    the anchor file), so cutting the tail of the log — which the head alone cannot reveal if it is rewritten too —
+    is detected by comparing the chain with the anchors kept outside."""
+
+    input_exempt = True
+
+    at = models.DateTimeField(default=timezone.now)
+    count = models.BigIntegerField()
+    row_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-at"]
 

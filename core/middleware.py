@@ -17,3 +17,28 @@ class SecurityHeadersMiddleware:
             # Pages with children's data are not kept in shared browser or proxy caches.
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+class RejectNulMiddleware:
+    """A NUL character in the address, the query or a form field is refused with 400 before any view runs: no
+    database keeps it (PostgreSQL refuses it with an error), no legitimate client sends it. The API's JSON bodies
+    are cleaned by api.parsers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or self._has_nul(request.GET) or (
+                request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded",
+                                                                        "multipart/form-data")
+                and self._has_nul(request.POST)):
+            from django.http import HttpResponseBadRequest
+            from django.utils.translation import gettext as _
+
+            return HttpResponseBadRequest(_("The request contains a character that is not allowed."),
+                                          content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(query):
+        return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())

@@ -40,7 +40,10 @@ def daily_reminders():
 
     sent = send_due_reminders()
     depersonalised = retention.run()
+    from audit.log import write_anchor
+
     expired = expire_unconfirmed()  # public registrations whose e-mail link was never opened
+    write_anchor()  # the audit chain's head, copied off the database
     retry_due()  # notifications whose retry was not queued (an outage of the worker)
     requeue_stale(older_than=datetime.timedelta(minutes=settings.OPENDOOR_TASK_LEASE_MINUTES))
     schedule_next_run()

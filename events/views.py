@@ -187,7 +187,10 @@ def checkin(request, registration_code):
     registration = get_object_or_404(Registration.objects.select_related("event"), code=registration_code)
     sessions = registration.event.sessions.all()
     if request.method == "POST":
-        session = get_object_or_404(EventSession, event=registration.event, pk=request.POST.get("session"))
+        session_pk = request.POST.get("session", "")
+        if not session_pk.isdecimal():
+            raise Http404
+        session = get_object_or_404(EventSession, event=registration.event, pk=int(session_pk))
         run_action(request, lambda: actions.mark_attendance(registration, session, actor=request.user),
                    _("%(name)s: present.") % {"name": registration.full_name})
         return redirect("session_attendance", code=registration.event.code, session_id=session.pk)

@@ -21,7 +21,7 @@ def _loopback(host):
         return False
 
 
-def problems(*, secret_key, base_url, secure_cookies, allowed_hosts):
+def problems(*, secret_key, base_url, secure_cookies, allowed_hosts, audit_key="x" * 40):
     found = []
     if not secret_key or secret_key == DEMO_SECRET_KEY or len(secret_key) < 40 or len(set(secret_key)) < 10:
         found.append("OPENDOOR_SECRET_KEY: задайте длинный случайный ключ (не короче 40 знаков), "
@@ -32,6 +32,9 @@ def problems(*, secret_key, base_url, secure_cookies, allowed_hosts):
                      "(он попадает в письма и в QR-коды свидетельств)")
     if not secure_cookies:
         found.append("OPENDOOR_SECURE_COOKIES=true: cookies входа передаются только по https")
+    if len(audit_key or "") < 32 or audit_key == secret_key:
+        found.append("OPENDOOR_AUDIT_KEY: задайте отдельный случайный ключ журнала аудита (не короче 32 знаков, "
+                     "не равный OPENDOOR_SECRET_KEY); храните его копию вне сервера базы данных")
     if not allowed_hosts or all(_loopback(host) for host in allowed_hosts):
         found.append("OPENDOOR_ALLOWED_HOSTS: укажите имя сервера, по которому к системе обращаются пользователи")
     return found
@@ -55,7 +58,8 @@ def deploy_check(app_configs=None, **kwargs):
 
     errors = [Error(text, id="opendoor.E001") for text in problems(
         secret_key=settings.SECRET_KEY, base_url=settings.OPENDOOR_BASE_URL,
-        secure_cookies=settings.SESSION_COOKIE_SECURE, allowed_hosts=settings.ALLOWED_HOSTS)]
+        secure_cookies=settings.SESSION_COOKIE_SECURE, allowed_hosts=settings.ALLOWED_HOSTS,
+        audit_key=settings.OPENDOOR_AUDIT_KEY)]
     if settings.DEMO:
         errors.append(Error("OPENDOOR_DEMO=true: демонстрационный режим нельзя разворачивать для работы",
                             id="opendoor.E002"))

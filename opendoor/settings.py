@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -191,6 +192,11 @@ TASKS = {
 }
 # A task running longer than this is taken for the work of a dead worker and queued again (the daily run).
 OPENDOOR_TASK_LEASE_MINUTES = env_int("OPENDOOR_TASK_LEASE_MINUTES", 60)
+# The audit chain's MAC key (audit/models.py): in the environment, never in the database. The demo derives one.
+OPENDOOR_AUDIT_KEY = env_str("OPENDOOR_AUDIT_KEY") or (
+    "demo-audit-" + SECRET_KEY if (DEBUG or DEMO) else "")
+# Where the daily audit anchors are appended (besides the e-mail to administrators); keep it off the database host.
+OPENDOOR_AUDIT_ANCHOR_FILE = env_str("OPENDOOR_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.log"))
 # Hour (local time) at which the daily reminder run starts.
 OPENDOOR_REMINDER_HOUR = env_int("OPENDOOR_REMINDER_HOUR", 7)
 # Days before a deadline that a reminder goes out.
@@ -268,4 +274,4 @@ SPECTACULAR_SETTINGS = {
 # --- production refuses to start unsafe (opendoor/production.py) -----------------------------------------
 if not (DEBUG or DEMO):
     refuse_unsafe(secret_key=SECRET_KEY, base_url=OPENDOOR_BASE_URL, secure_cookies=SESSION_COOKIE_SECURE,
-                  allowed_hosts=ALLOWED_HOSTS)
+                  allowed_hosts=ALLOWED_HOSTS, audit_key=OPENDOOR_AUDIT_KEY)

@@ -24,6 +24,7 @@ def _fast_settings(settings, tmp_path):
     settings.OPENDOOR_REPORT_CACHE_SECONDS = 0
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.OPENDOOR_AUDIT_ANCHOR_FILE = str(tmp_path / "audit-anchors.log")
     # Rate limits count in the cache: every test starts with none used.
     from django.core.cache import cache
 

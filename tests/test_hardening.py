@@ -16,6 +16,7 @@ from opendoor.urls import urlpatterns as project_urls
 def test_check_deploy_is_clean_under_production_settings():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {**env, "OPENDOOR_DEMO": "false", "OPENDOOR_SECRET_KEY": "pR0d-Zx9#" + "abcdefghij" * 5,
+           "OPENDOOR_AUDIT_KEY": "aUd1t-" + "klmnopqrst" * 4,
            "OPENDOOR_SECURE_COOKIES": "true", "OPENDOOR_ALLOWED_HOSTS": "opendoor.example.ru",
            "OPENDOOR_BASE_URL": "https://opendoor.example.ru", "DATABASE_URL": ""}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -26,6 +27,7 @@ def test_check_deploy_is_clean_under_production_settings():
 
 PRODUCTION = {"OPENDOOR_DEMO": "false", "OPENDOOR_DEBUG": "false",
               "OPENDOOR_SECRET_KEY": "pR0d-Zx9#" + "abcdefghij" * 5,
+              "OPENDOOR_AUDIT_KEY": "aUd1t-" + "klmnopqrst" * 4,
               "OPENDOOR_SECURE_COOKIES": "true", "OPENDOOR_ALLOWED_HOSTS": "opendoor.example.ru",
               "OPENDOOR_BASE_URL": "https://opendoor.example.ru", "DATABASE_URL": ""}
 
@@ -47,6 +49,7 @@ def manage(env, *args):
     ({"OPENDOOR_BASE_URL": "http://opendoor.example.ru"}, "OPENDOOR_BASE_URL"),
     ({"OPENDOOR_SECURE_COOKIES": "false"}, "OPENDOOR_SECURE_COOKIES"),
     ({"OPENDOOR_ALLOWED_HOSTS": "127.0.0.1,localhost"}, "OPENDOOR_ALLOWED_HOSTS"),
+    ({"OPENDOOR_AUDIT_KEY": ""}, "OPENDOOR_AUDIT_KEY"),
     ({"OPENDOOR_DEMO": ""}, None),  # not set is not demo: the production values must be right
 ])
 def test_production_refuses_to_start_unsafe(change, named):

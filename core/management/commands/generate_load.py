@@ -14,7 +14,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from accounts.models import Agency, Membership, Role, User
-from audit.models import AuditEvent
+from audit.models import AuditEvent, AuditHead
 from cases.models import (
     Agreement,
     AgreementItem,
@@ -166,7 +166,8 @@ class Command(BaseCommand):
 
     def audit(self, cases, actor_id):
         """The rows the actions would have written, chained like every other audit row."""
-        last = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first() or ""
+        head = AuditHead.objects.select_for_update().get(pk=1)
+        last = head.row_hash
         codes = dict(Case.objects.filter(pk__in=cases).values_list("pk", "code"))
         at = timezone.now().replace(microsecond=0)
         rows = []
@@ -179,6 +180,7 @@ class Command(BaseCommand):
                 last = row_hash
         insert_rows(AuditEvent, ["at", "actor", "kind", "action", "object_type", "object_code", "fields", "prev_hash",
                                  "row_hash"], rows)
+        AuditHead.objects.filter(pk=1).update(count=head.count + len(rows), row_hash=last, updated_at=at)
 
 
 def _at(day):
