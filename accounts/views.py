@@ -30,6 +30,20 @@ def _safe_next(request):
     return reverse("home")
 
 
+def _second_step(request, form, check, success):
+    """Check the code; the page to show on success, None (the reason on the form) on a refusal. Too many wrong
+    codes end the session."""
+    try:
+        result = check(form.cleaned_data["code"])
+    except security.TooManyCodes as error:
+        return _end_session(request, error)
+    except ActionError as error:
+        form.add_error("code", str(error))
+        return None
+    request.session["2fa"] = True
+    return success(result)
+
+
 def _end_session(request, error):
     logout(request)
     messages.error(request, str(error))
@@ -49,15 +63,10 @@ def two_factor(request):
                    _("The link has been sent to your e-mail. Open it in this browser."))
         return redirect("two_factor")
     if request.method == "POST" and form.is_valid():
-        try:
-            security.verify_second_factor(user, form.cleaned_data["code"])
-        except security.TooManyCodes as error:
-            return _end_session(request, error)
-        except ActionError as error:
-            form.add_error("code", str(error))
-        else:
-            request.session["2fa"] = True
-            return redirect(_safe_next(request))
+        done = _second_step(request, form, lambda code: security.verify_second_factor(user, code),
+                            lambda _result: redirect(_safe_next(request)))
+        if done:
+            return done
     return render(request, "accounts/two_factor.html", {
         "form": form, "enrolled": enrolled, "next": _safe_next(request), "email": _masked(user.email)})
 
@@ -81,15 +90,10 @@ def two_factor_enrol(request, token):
         return redirect("two_factor")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            codes = security.confirm_enrolment(user, token, form.cleaned_data["code"])
-        except security.TooManyCodes as error:
-            return _end_session(request, error)
-        except ActionError as error:
-            form.add_error("code", str(error))
-        else:
-            request.session["2fa"] = True
-            return render(request, "accounts/recovery_codes.html", {"codes": codes})
+        done = _second_step(request, form, lambda code: security.confirm_enrolment(user, token, code),
+                            lambda codes: render(request, "accounts/recovery_codes.html", {"codes": codes}))
+        if done:
+            return done
     uri = totp.provisioning_uri(device.secret, user.username, "Открытая дверь")
     return render(request, "accounts/two_factor_enrol.html", {
         "form": form, "secret": device.secret, "qr": segno.make(uri, error="m").svg_data_uri(scale=5)})

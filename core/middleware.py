@@ -32,11 +32,13 @@ class RejectNulMiddleware:
                 request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded",
                                                                         "multipart/form-data")
                 and self._has_nul(request.POST)):
-            from django.http import HttpResponseBadRequest
+            from django.http import HttpResponseBadRequest, JsonResponse
             from django.utils.translation import gettext as _
 
-            return HttpResponseBadRequest(_("The request contains a character that is not allowed."),
-                                          content_type="text/plain; charset=utf-8")
+            message = _("The request contains a character that is not allowed.")
+            if request.path.startswith("/api/"):  # the API's own error format (api/errors.py)
+                return JsonResponse({"error": {"code": "malformed_request", "message": message}}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
     @staticmethod

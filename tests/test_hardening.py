@@ -97,3 +97,22 @@ def test_server_error_page_is_russian_and_has_no_personal_data(client, db, caplo
 @pytest.mark.parametrize("name", ["SESSION_COOKIE_HTTPONLY", "SECURE_CONTENT_TYPE_NOSNIFF"])
 def test_safe_defaults(name):
     assert getattr(settings, name) is True
+
+
+def test_the_production_lock_holds_no_development_tools():
+    """The Docker image and the server install requirements.lock: what runs in production, nothing to test, lint,
+    fuzz or drive a browser with; requirements-dev.lock pins the same versions of the rest."""
+    import re
+
+    def pins(name):
+        text = (settings.BASE_DIR / name).read_text()
+        return dict(re.findall(r"^([a-z0-9_.-]+)(?:\[[a-z,]+\])?==(\S+)", text, re.M))
+
+    production, development = pins("requirements.lock"), pins("requirements-dev.lock")
+    assert {"django", "weasyprint", "gunicorn", "psycopg"} <= set(production)
+    for tool in ("pytest", "playwright", "ruff", "bandit", "schemathesis", "hypothesis", "pip-tools", "pip-audit",
+                 "pytest-django", "time-machine"):
+        assert tool not in production, tool
+        assert tool in development, tool
+    assert {name: version for name, version in production.items() if development.get(name) != version} == {}
+    assert "requirements.lock" in (settings.BASE_DIR / "Dockerfile").read_text()

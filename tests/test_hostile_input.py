@@ -146,6 +146,8 @@ def test_a_nul_character_anywhere_is_a_clear_refusal(client, cast, url):
     if response.status_code == 400:
         assert "недопустимый символ" in response.content.decode()
     assert client.post("/events/manage/", {"title": "x\x00"}).status_code in (400, 403)
+    api = client.get("/api/v1/agencies/?page_size=%00")
+    assert api.status_code == 400 and api.json()["error"]["code"] == "malformed_request"
 
 
 def test_monitoring_with_far_years_is_refused_in_russian(client, cast):
