@@ -14,6 +14,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lib import sealed
+
 # Framework bookkeeping that is not the region's data. Everything else in Django's model registry is backed up:
 # a new model is covered without touching this file (tests/test_backup.py fails if it is not).
 NOT_BACKED_UP = {
@@ -69,14 +71,15 @@ def backup(target: Path) -> dict:
             "files": {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in _files()},
         }
         (Path(tmp) / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
-        # Minors' data: readable by the service's own account only, from the first byte.
-        target.touch(mode=0o600, exist_ok=True)
-        target.chmod(0o600)
-        with tarfile.open(target, "w:gz") as tar:
+        # Minors' data: the archive is sealed (lib/sealed.py, AES-256-GCM, key from the environment) and the file
+        # is readable by the service's own account only, from the first byte.
+        plain = Path(tmp) / "backup.tar.gz"
+        with tarfile.open(plain, "w:gz") as tar:
             tar.add(data, arcname="data.json")
             tar.add(Path(tmp) / "manifest.json", arcname="manifest.json")
             for path in _files():
                 tar.add(path, arcname=f"files/{path.relative_to(root)}")
+        sealed.seal_file(plain, target)
     return manifest
 
 
@@ -91,8 +94,15 @@ class SchemaMismatch(RestoreError):
 def restore(source: Path) -> dict:
     """Replace the database and the files with the backup; check counts and checksums afterwards."""
     root = Path(settings.OPENDOOR_FILES_DIR)
-    with tempfile.TemporaryDirectory() as tmp, tarfile.open(source, "r:gz") as tar:
-        tar.extractall(tmp, filter="data")
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Path(tmp) / "backup.tar.gz"
+        if sealed.is_sealed(source):
+            sealed.open_file(source, archive)
+        else:  # a backup made before backups were sealed
+            archive = source
+        with tarfile.open(archive, "r:gz") as tar:
+            tar.extractall(Path(tmp) / "content", filter="data")
+        tmp = Path(tmp) / "content"
         manifest = json.loads((Path(tmp) / "manifest.json").read_text())
         if manifest.get("schema") != schema():
             raise SchemaMismatch(_("The backup was made by another version of the system (its database schema "

@@ -197,6 +197,11 @@ OPENDOOR_AUDIT_KEY = env_str("OPENDOOR_AUDIT_KEY") or (
     "demo-audit-" + SECRET_KEY if (DEBUG or DEMO) else "")
 # Where the daily audit anchors are appended (besides the e-mail to administrators); keep it off the database host.
 OPENDOOR_AUDIT_ANCHOR_FILE = env_str("OPENDOOR_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.log"))
+# Backups and full exports are sealed with this key (lib/sealed.py): 32 random bytes in base64, in the environment.
+# `python manage.py backup --new-key` makes one. The demo derives one from its secret key.
+OPENDOOR_BACKUP_KEY = env_str("OPENDOOR_BACKUP_KEY") or (
+    __import__("base64").urlsafe_b64encode(__import__("hashlib").sha256(
+        ("demo-backup-" + SECRET_KEY).encode()).digest()).decode() if (DEBUG or DEMO) else "")
 # Hour (local time) at which the daily reminder run starts.
 OPENDOOR_REMINDER_HOUR = env_int("OPENDOOR_REMINDER_HOUR", 7)
 # Days before a deadline that a reminder goes out.

@@ -179,7 +179,11 @@ def test_the_full_export_of_a_service_is_complete_and_keeps_secrets_out(cast, ma
     tokens.issue(agency=cast.commission, name="АИС", scopes=ALL_SCOPES, actor=cast.admin,
                  webhook_url="https://example.org/hook")
     target = tmp_path / "export.json"
-    call_command("export_service", "--service", cast.service.short_name, "--output", str(target))
+    sealed_file = tmp_path / "export.json.sealed"
+    call_command("export_service", "--service", cast.service.short_name, "--output", str(sealed_file))
+    assert sealed_file.stat().st_mode & 0o777 == 0o600
+    assert "Смирнов".encode() not in sealed_file.read_bytes()  # sealed at rest
+    call_command("unseal", str(sealed_file), str(target))
     data = json.loads(target.read_text(encoding="utf-8"))
     assert data["format"] == "opendoor-service-export" and data["version"] == 1
     exported = next(c for c in data["cases"] if c["code"] == case.code)

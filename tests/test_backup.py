@@ -81,6 +81,9 @@ def test_events_and_the_certificate_counter_survive_a_restore(cast, make_event, 
     target = tmp_path / "backup.tar.gz"
     call_command("backup", str(target))
     assert target.stat().st_mode & 0o777 == 0o600
+    from lib import sealed
+
+    assert sealed.is_sealed(target)
     call_command("flush", interactive=False, verbosity=0)
     call_command("restore", str(target), "--yes")
     assert Certificate.objects.get().number == number
@@ -97,8 +100,12 @@ def test_a_backup_of_another_schema_is_refused_and_nothing_changes(cast, make_ca
     make_case(upto=CaseStatus.SCREENING)
     target = tmp_path / "backup.tar.gz"
     call_command("backup", str(target))
-    forged = tmp_path / "other.tar.gz"
-    with tarfile.open(target) as source, tarfile.open(forged, "w:gz") as out:
+    from lib import sealed
+
+    opened = tmp_path / "opened.tar.gz"
+    sealed.open_file(target, opened)
+    forged = tmp_path / "other.tar.gz"  # an unsealed backup (as made before sealing) is still restorable
+    with tarfile.open(opened) as source, tarfile.open(forged, "w:gz") as out:
         for member in source.getmembers():
             data = source.extractfile(member).read() if member.isfile() else None
             if member.name == "manifest.json":
@@ -111,3 +118,29 @@ def test_a_backup_of_another_schema_is_refused_and_nothing_changes(cast, make_ca
     with pytest.raises(CommandError, match="другой версией системы"):
         call_command("restore", str(forged), "--yes")
     assert counts() == before
+
+
+def test_sealed_files_refuse_a_wrong_key_an_altered_byte_and_a_cut_end(tmp_path, settings):
+    from lib import sealed
+    from lib.errors import ActionError
+
+    plain = tmp_path / "plain.bin"
+    plain.write_bytes(b"".join(n.to_bytes(4, "big") for n in range(100_000)))  # several 64 KiB pieces
+    target = tmp_path / "file.sealed"
+    sealed.seal_file(plain, target)
+    assert target.stat().st_mode & 0o777 == 0o600 and sealed.is_sealed(target)
+    sealed.open_file(target, tmp_path / "back.bin")
+    assert (tmp_path / "back.bin").read_bytes() == plain.read_bytes()
+    data = target.read_bytes()
+    for name, broken in [("altered", data[:500] + bytes([data[500] ^ 1]) + data[501:]),
+                         ("cut", data[: len(data) - 70_000]), ("cut at a piece", data[: len(sealed.MAGIC) + 7
+                                                                                    + 4 + sealed.PIECE + 16])]:
+        (tmp_path / name).write_bytes(broken)
+        with pytest.raises(ActionError):
+            sealed.open_file(tmp_path / name, tmp_path / "out.bin")
+    settings.OPENDOOR_BACKUP_KEY = sealed.new_key()
+    with pytest.raises(ActionError, match="ключ неверен"):
+        sealed.open_file(target, tmp_path / "out.bin")
+    settings.OPENDOOR_BACKUP_KEY = ""
+    with pytest.raises(ActionError, match="OPENDOOR_BACKUP_KEY"):
+        sealed.seal_file(plain, target)
