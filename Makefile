@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 PHONY_EXTRA := lock audit
-.PHONY: bench bench-load bench-matching bench-depersonalise api-fuzz serve smoke run test test-sqlite test-postgres lint check setup browser system-deps messages clean
+.PHONY: restore-drill bench bench-load bench-matching bench-depersonalise api-fuzz serve smoke run test test-sqlite test-postgres lint check setup browser system-deps messages clean
 
 $(STAMP): pyproject.toml requirements-dev.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -68,6 +68,11 @@ test-postgres:
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --dist loadfile
 
 APPS := accounts api audit cases core events lib opendoor people referrals reports safety methods
+
+# PostgreSQL production backup drill: pg_dump (custom format) of DATABASE_URL (default: the «opendoor» database of
+# `make serve`), pg_restore into a scratch database, every table's rows and the audit chain compared.
+restore-drill: $(STAMP)
+	$(BIN)/python deploy/restore_drill.py
 
 # Benchmarks are not tests: they print figures and write bench/results/*.json (see docs/performance.md).
 BENCH_CASES ?= 50000
