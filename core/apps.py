@@ -17,7 +17,8 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self):
-        from opendoor.production import deploy_check
+        from opendoor.production import deploy_check, startup_check
 
+        checks.register(startup_check, checks.Tags.security)
         checks.register(deploy_check, checks.Tags.security, deploy=True)
         pre_save.connect(_clean_text_fields, dispatch_uid="opendoor.clean_text_fields")

@@ -1,6 +1,8 @@
-"""What a deployment must have before it may hold children's data. Settings call ``refuse_unsafe`` when neither
-debug nor the demo is switched on explicitly; the server, the worker and every management command then stop with
-the list of what to fix. ``manage.py check --deploy`` adds the same list and refuses the demo mode itself.
+"""What a deployment must have before it may hold children's data. When neither debug nor the demo is switched on
+explicitly, the WSGI application (gunicorn) refuses to load and every command that runs Django's system checks
+(runserver, migrate, run_worker, check …) stops with the list of what to fix (``startup_check``). Commands that only
+read the code (makemigrations --check, compilemessages) still run. ``manage.py check --deploy`` adds the same list
+and refuses the demo mode itself.
 
 Messages here are for the operator at start-up, before translations are loaded, so they are written in Russian
 directly (with the setting's name, which is the same in every language).
@@ -40,15 +42,47 @@ def problems(*, secret_key, base_url, secure_cookies, allowed_hosts, audit_key="
     return found
 
 
-def refuse_unsafe(**values):
+CODE_ONLY_COMMANDS = {"makemigrations", "makemessages", "compilemessages", "collectstatic", "help"}
+HEADLINE = "«Открытая дверь» не запущена: настройки небезопасны для работы с персональными данными."
+DEMO_HINT = "Для демонстрации на своём компьютере задайте OPENDOOR_DEMO=true (так делает make run)."
+
+
+def _current():
+    from django.conf import settings
+
+    settings.DEBUG  # noqa: B018 (loads the settings; an empty SECRET_KEY is read below without Django's own error)
+    return problems(secret_key=settings._wrapped.SECRET_KEY, base_url=settings.OPENDOOR_BASE_URL,
+                    secure_cookies=settings.SESSION_COOKIE_SECURE, allowed_hosts=settings.ALLOWED_HOSTS,
+                    audit_key=settings.OPENDOOR_AUDIT_KEY)
+
+
+def _production():
+    from django.conf import settings
+
+    return not (settings.DEBUG or settings.DEMO)
+
+
+def refuse_unsafe():
+    """Called by the WSGI application before it serves anything (gunicorn runs no system checks)."""
     from django.core.exceptions import ImproperlyConfigured
 
-    found = problems(**values)
+    found = _current() if _production() else []
     if found:
-        raise ImproperlyConfigured(
-            "«Открытая дверь» не запущена: настройки небезопасны для работы с персональными данными.\n  - "
-            + "\n  - ".join(found)
-            + "\nДля демонстрации на своём компьютере задайте OPENDOOR_DEMO=true (так делает make run).")
+        raise ImproperlyConfigured(HEADLINE + "\n  - " + "\n  - ".join(found) + "\n" + DEMO_HINT)
+
+
+def startup_check(app_configs=None, **kwargs):
+    """A system check: in production every unsafe setting is an error, so runserver, migrate, the worker and
+    `check` stop with the list."""
+    import sys
+
+    from django.core.checks import Error
+
+    # Commands that read only the code, never the region's data, run anywhere (a schema check in CI, translations).
+    command = sys.argv[1] if len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") else ""
+    if not _production() or command in CODE_ONLY_COMMANDS:
+        return []
+    return [Error(f"{HEADLINE} {text}", hint=DEMO_HINT, id="opendoor.E000") for text in _current()]
 
 
 def deploy_check(app_configs=None, **kwargs):
@@ -56,10 +90,7 @@ def deploy_check(app_configs=None, **kwargs):
     from django.conf import settings
     from django.core.checks import Error
 
-    errors = [Error(text, id="opendoor.E001") for text in problems(
-        secret_key=settings.SECRET_KEY, base_url=settings.OPENDOOR_BASE_URL,
-        secure_cookies=settings.SESSION_COOKIE_SECURE, allowed_hosts=settings.ALLOWED_HOSTS,
-        audit_key=settings.OPENDOOR_AUDIT_KEY)]
+    errors = [] if _production() else [Error(text, id="opendoor.E001") for text in _current()]
     if settings.DEMO:
         errors.append(Error("OPENDOOR_DEMO=true: демонстрационный режим нельзя разворачивать для работы",
                             id="opendoor.E002"))

@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 
 from lib.env import env_bool, env_int, env_list, env_str
-from opendoor.production import DEMO_SECRET_KEY, refuse_unsafe
+from opendoor.production import DEMO_SECRET_KEY
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("OPENDOOR_VAR_DIR", str(BASE_DIR / "var")))
@@ -274,9 +274,3 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
 }
-
-
-# --- production refuses to start unsafe (opendoor/production.py) -----------------------------------------
-if not (DEBUG or DEMO):
-    refuse_unsafe(secret_key=SECRET_KEY, base_url=OPENDOOR_BASE_URL, secure_cookies=SESSION_COOKIE_SECURE,
-                  allowed_hosts=ALLOWED_HOSTS, audit_key=OPENDOOR_AUDIT_KEY)

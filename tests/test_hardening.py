@@ -116,3 +116,18 @@ def test_the_production_lock_holds_no_development_tools():
         assert tool in development, tool
     assert {name: version for name, version in production.items() if development.get(name) != version} == {}
     assert "requirements.lock" in (settings.BASE_DIR / "Dockerfile").read_text()
+
+
+def test_gunicorns_application_refuses_to_load_unsafe_and_code_only_commands_still_run():
+    script = "import opendoor.wsgi"
+    unsafe = {**PRODUCTION, "OPENDOOR_BASE_URL": "http://127.0.0.1:8000"}
+    base = {k: v for k, v in os.environ.items() if not k.startswith("OPENDOOR_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    run = subprocess.run([sys.executable, "-c", script], cwd=settings.BASE_DIR, capture_output=True, text=True,
+                         env={**base, "DJANGO_SETTINGS_MODULE": "opendoor.settings", **unsafe}, timeout=120)
+    assert run.returncode != 0 and "OPENDOOR_BASE_URL" in run.stderr
+    run = subprocess.run([sys.executable, "-c", script], cwd=settings.BASE_DIR, capture_output=True, text=True,
+                         env={**base, "DJANGO_SETTINGS_MODULE": "opendoor.settings", **PRODUCTION}, timeout=120)
+    assert run.returncode == 0, run.stderr
+    schema = manage({"OPENDOOR_DEMO": "false"}, "makemigrations", "--check", "--dry-run")
+    assert schema.returncode == 0 and "No changes detected" in schema.stdout
+    assert manage({"OPENDOOR_DEMO": "false"}, "migrate", "--plan").returncode != 0
