@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lib.personal import ERASE, MARK, PersonalData
+
 
 class Territory(models.Model):
     """A municipality of the region (муниципальное образование)."""
@@ -15,6 +17,8 @@ class Territory(models.Model):
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.DISTRICT)
+
+    personal_data = PersonalData(keep=("name", "kind"))
 
     class Meta:
         ordering = ["name"]
@@ -46,6 +50,11 @@ class Agency(models.Model):
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+
+    personal_data = PersonalData(
+        # An organisation's own details, not a person's.
+        keep=("name", "short_name", "kind", "address", "email"),
+    )
 
     class Meta:
         ordering = ["short_name"]
@@ -90,6 +99,12 @@ class User(AbstractUser):
     locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
     # Raised by "log out everywhere": sessions started under an older value end.
     session_epoch = models.PositiveIntegerField(default=0)
+
+    personal_data = PersonalData(
+        staff=True,
+        fields={"first_name": MARK, "last_name": ERASE, "patronymic": ERASE, "email": ERASE, "position": ERASE},
+        keep=("password", "last_login", "username", "date_joined", "locked_at"),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -136,6 +151,8 @@ class Membership(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
 
+    personal_data = PersonalData(keep=("role",))
+
     class Meta:
         verbose_name = _("membership")
         constraints = [
@@ -153,6 +170,8 @@ class AuthFailure(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
 
+    personal_data = PersonalData(expires="at", fields={"username": ERASE}, keep=("at",))
+
 
 class TOTPDevice(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
@@ -167,8 +186,13 @@ class TOTPDevice(models.Model):
     # The one-time enrolment link carries this; it changes when a link is used or a new one is made.
     enrol_nonce = models.CharField(max_length=32, blank=True)
 
+    personal_data = PersonalData(keep=("secret", "confirmed_at", "failed_at", "enrol_nonce"))
+
 
 class RecoveryCode(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
     code_hash = models.CharField(max_length=128)
     used_at = models.DateTimeField(null=True, blank=True)
+
+    personal_data = PersonalData(keep=("code_hash", "used_at"))
+

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
+from lib.personal import ERASE, PersonalData
 
 
 class ApiToken(models.Model):
@@ -35,6 +36,11 @@ class ApiToken(models.Model):
     # Optional: the agency's system is told when one of its referrals changes (signed, retried with back-off).
     webhook_url = models.URLField(_("notification address (webhook)"), blank=True)
     webhook_secret = models.CharField(max_length=64, blank=True, editable=False)
+
+    personal_data = PersonalData(
+        keep=("name", "prefix", "key_hash", "scopes", "created_at", "last_used_at", "revoked_at", "webhook_url",
+              "webhook_secret"),
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -75,6 +81,11 @@ class WebhookDelivery(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     delivered_at = models.DateTimeField(null=True, blank=True)
+
+    personal_data = PersonalData(
+        expires="created_at", fields={"payload": ERASE, "last_error": ERASE},
+        keep=("event", "status", "next_attempt_at", "created_at", "delivered_at"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lib.personal import PersonalData
+
 
 class AppendOnlyError(Exception):
     pass
@@ -34,7 +36,7 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
     )
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.WRITE)
     action = models.CharField(_("action"), max_length=64)
@@ -44,6 +46,11 @@ class AuditEvent(models.Model):
     # Each row carries a hash of the previous one, so a removed or edited row breaks the chain.
     prev_hash = models.CharField(max_length=64, blank=True)
     row_hash = models.CharField(max_length=64, blank=True)
+
+    personal_data = PersonalData(
+        # Who did what to which record, by codes: kept whole (and chained) for as long as the records.
+        keep=("at", "kind", "action", "object_type", "object_code", "fields", "prev_hash", "row_hash"),
+    )
 
     objects = AuditQuerySet.as_manager()
 
@@ -87,6 +94,8 @@ class AuditHead(models.Model):
     row_hash = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(null=True, blank=True)
 
+    personal_data = PersonalData(keep=("row_hash", "updated_at"))
+
 
 class AuditAnchor(models.Model):
     """A copy of the head taken by the daily run and also sent off the database (e-mail to the administrators and
@@ -98,6 +107,8 @@ class AuditAnchor(models.Model):
     at = models.DateTimeField(default=timezone.now)
     count = models.BigIntegerField()
     row_hash = models.CharField(max_length=64)
+
+    personal_data = PersonalData(keep=("at", "row_hash"))
 
     class Meta:
         ordering = ["-at"]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
 from lib.codes import new_code
+from lib.personal import ERASE, MARK, PersonalData
 from people.models import Person
 from referrals.models import Referral
 
@@ -88,7 +89,7 @@ class Case(models.Model):
     closed_on = models.DateField(_("closed"), null=True, blank=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
     facilitators = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("facilitators"), blank=True, related_name="assigned_cases"
+        settings.AUTH_USER_MODEL, verbose_name=_("facilitators"), blank=True, related_name="assigned_cases",
     )
     not_held_reason = models.CharField(_("why the program was not held"), max_length=24, blank=True,
                                        choices=NotHeldReason.choices)
@@ -100,9 +101,18 @@ class Case(models.Model):
     hold_reason = models.TextField(_("reason of the last decision on hold"), blank=True)
     depersonalised_at = models.DateTimeField(null=True, blank=True)
 
+    personal_data = PersonalData(
+        owner="referral",
+        fields={"not_held_comment": ERASE, "child_voice": ERASE, "hold_reason": ERASE},
+        keep=("code", "status", "held_from", "opened_on", "closed_on", "status_changed_at", "not_held_reason",
+              "review_decision", "depersonalised_at"),
+        others=("not_held_comment", "child_voice", "hold_reason"),
+    )
+
     class Meta:
         ordering = ["-year", "-number"]
         verbose_name = _("case")
+        verbose_name_plural = _("cases")
         constraints = [
             models.UniqueConstraint(fields=["service", "year", "number"], name="case_journal_number_unique"),
         ]
@@ -188,6 +198,13 @@ class Screening(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     referred_to = models.CharField(_("referred to"), max_length=255, blank=True)
 
+    personal_data = PersonalData(
+        owner="case__referral",
+        fields={"answers": ERASE, "safeguards": ERASE, "reason": ERASE, "referred_to": ERASE},
+        keep=("done_on", "outcome", "recheck_on"),
+        others=("answers", "safeguards", "reason", "referred_to"),
+    )
+
     class Meta:
         ordering = ["-done_on", "-id"]
 
@@ -220,6 +237,8 @@ class Program(models.Model):
     shuttle = models.BooleanField(_("shuttle mediation (the parties do not meet)"), default=False)
     chosen_on = models.DateField(default=timezone.localdate)
 
+    personal_data = PersonalData(owner="case__referral", keep=("kind", "chosen_on"))
+
 
 class Participant(models.Model):
     class Role(models.TextChoices):
@@ -238,9 +257,13 @@ class Participant(models.Model):
     role = models.CharField(_("role in the program"), max_length=16, choices=Role.choices)
     is_minor = models.BooleanField(_("minor"), default=False)
 
+    personal_data = PersonalData(owner="case__referral", keep=("role",))
+
     class Meta:
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["case", "person"], name="participant_unique")]
+        verbose_name = _("participant of a program")
+        verbose_name_plural = _("participation in programs")
 
     def __str__(self):
         return self.person.full_name
@@ -275,8 +298,12 @@ class Consent(models.Model):
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    personal_data = PersonalData(owner="participant__case__referral", keep=("purpose", "given_on", "withdrawn_on"))
+
     class Meta:
         ordering = ["given_on", "id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
 
 
 class NetworkMember(models.Model):
@@ -287,6 +314,11 @@ class NetworkMember(models.Model):
     relation = models.CharField(_("relation to the child"), max_length=100)
     invited = models.BooleanField(_("invited"), default=True)
     excluded_reason = models.CharField(_("why they may not attend"), max_length=300, blank=True)
+
+    personal_data = PersonalData(
+        owner="case__referral", fields={"name": MARK, "relation": ERASE, "excluded_reason": ERASE},
+        others=("name", "relation", "excluded_reason"),
+    )
 
     class Meta:
         ordering = ["id"]
@@ -309,8 +341,17 @@ class Meeting(models.Model):
     notes = models.TextField(_("confidential notes"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    personal_data = PersonalData(
+        owner="case__referral",
+        fields={"notes": ERASE},
+        keep=("kind", "date"),
+        others=("notes",),
+    )
+
     class Meta:
         ordering = ["date", "id"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
 
 
 class Agreement(models.Model):
@@ -335,6 +376,11 @@ class Agreement(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveSmallIntegerField(default=1)
 
+    personal_data = PersonalData(
+        owner="case__referral", fields={"text": ERASE, "decision_reason": ERASE},
+        keep=("concluded_on", "review_on", "decision", "decided_at"), others=("text", "decision_reason"),
+    )
+
     class Meta:
         # The start pages look for the few plans waiting for, or refused by, the referring agency.
         indexes = [models.Index(fields=["decision"], condition=~models.Q(decision=""), name="agreement_decided_idx")]
@@ -346,6 +392,11 @@ class AgreementItem(models.Model):
     responsible = models.CharField(_("who does it"), max_length=200)
     deadline = models.DateField(_("by when"))
     checker = models.CharField(_("who checks"), max_length=200)
+
+    personal_data = PersonalData(
+        owner="agreement__case__referral", fields={"action": MARK, "responsible": ERASE, "checker": ERASE},
+        keep=("deadline",), others=("action", "responsible", "checker"),
+    )
 
     class Meta:
         ordering = ["deadline", "id"]
@@ -366,6 +417,11 @@ class FollowUp(models.Model):
     result = models.CharField(_("result"), max_length=16, choices=Result.choices)
     comment = models.TextField(_("comment"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    personal_data = PersonalData(
+        owner="item__agreement__case__referral", fields={"comment": ERASE}, keep=("checked_on", "result"),
+        others=("comment",),
+    )
 
 
 class OutcomeReport(models.Model):
@@ -395,16 +451,22 @@ class OutcomeReport(models.Model):
     adults = models.PositiveSmallIntegerField(_("adult participants"), default=0)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
     followup_result = models.CharField(
-        _("follow-up result"), max_length=16, choices=FollowUpResult.choices, default=FollowUpResult.NOT_CHECKED
+        _("follow-up result"), max_length=16, choices=FollowUpResult.choices, default=FollowUpResult.NOT_CHECKED,
     )
     summary = models.TextField(_("information for the referring agency"))
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     drafted_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
     signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
     )
     signed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    personal_data = PersonalData(
+        owner="case__referral", fields={"summary": MARK},
+        keep=("program_kind", "started_on", "finished_on", "outcome", "followup_result", "drafted_at", "signed_at"),
+        others=("summary",),
+    )
 
 
 class Attachment(models.Model):
@@ -426,6 +488,12 @@ class Attachment(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+    personal_data = PersonalData(
+        # The scan itself goes too (files="path").
+        owner="case__referral", fields={"name": MARK}, files="path",
+        keep=("code", "kind", "file_type", "sha256", "uploaded_at"), others=("name",),
+    )
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
@@ -453,6 +521,12 @@ class ImportBatch(models.Model):
     rows_imported = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict)
 
+    personal_data = PersonalData(
+        expires="imported_at",
+        fields={"file_name": ERASE, "report": ERASE},
+        keep=("file_hash", "imported_at"),
+    )
+
     class Meta:
         ordering = ["-imported_at"]
 
@@ -468,3 +542,9 @@ class ImportedRow(models.Model):
     key = models.CharField(max_length=64, db_index=True)
     line = models.PositiveIntegerField()
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+
+    personal_data = PersonalData(
+        # A hash of the row's content.
+        keep=("key",),
+    )
+

@@ -419,6 +419,8 @@ def case_attach(request, code):
 def case_attachment(request, code, attachment_code):
     case = get_case_for_user(request.user, code)
     attachment = get_object_or_404(Attachment, case=case, code=attachment_code)
+    if not attachment.path.exists():  # removed with the case's personal data after the retention period
+        raise Http404
     log.record(request.user, "case.attachment.read", case, fields=[attachment.code], kind=AuditEvent.Kind.EXPORT)
     response = download(attachment.path.read_bytes(), f"{attachment.code}.{attachment.file_type}")
     # The safe original name goes in the RFC 5987 form, so Cyrillic names survive.

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lib.personal import ERASE, PersonalData
+
 
 class Notification(models.Model):
     """An in-app message: a reminder, an alert. Holds no personal data, only a link to the object."""
@@ -13,6 +15,12 @@ class Notification(models.Model):
     url = models.CharField(max_length=200, blank=True)
     urgent = models.BooleanField(default=False)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    personal_data = PersonalData(
+        expires="created_at",
+        fields={"text": ERASE, "url": ERASE},
+        keep=("created_at", "read_at"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -27,6 +35,8 @@ class ReminderSent(models.Model):
     due_on = models.DateField()
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     sent_at = models.DateTimeField(default=timezone.now)
+
+    personal_data = PersonalData(keep=("kind", "object_code", "due_on", "sent_at"))
 
     class Meta:
         constraints = [

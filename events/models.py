@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Territory
 from lib.codes import new_check_code, new_code
+from lib.personal import ERASE, MARK, PersonalData
 
 from .certificate_text import DEFAULT as DEFAULT_CERTIFICATE
 
@@ -32,6 +33,11 @@ class Event(models.Model):
     registration_open = models.BooleanField(_("registration is open"), default=True)
     certificate_template = models.TextField(_("certificate text"), default=DEFAULT_CERTIFICATE)
 
+    personal_data = PersonalData(
+        keep=("code", "kind", "title", "description", "starts_on", "ends_on", "venue", "online_link",
+              "certificate_template"),
+    )
+
     class Meta:
         ordering = ["-starts_on", "id"]
 
@@ -50,6 +56,11 @@ class EventSession(models.Model):
     starts_at = models.DateTimeField(_("start"))
     title = models.CharField(_("session"), max_length=300)
     speakers = models.CharField(_("speakers"), max_length=300, blank=True)
+
+    personal_data = PersonalData(
+        # Speakers are announced publicly, by their consent.
+        keep=("starts_at", "title", "speakers"),
+    )
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -87,6 +98,11 @@ class Registration(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices)
     created_at = models.DateTimeField(default=timezone.now)
 
+    personal_data = PersonalData(
+        expires="created_at", fields={"full_name": MARK, "position": ERASE, "email": ERASE, "phone": ERASE},
+        keep=("code", "agency_name", "consent_text", "consented_at", "status", "created_at"),
+    )
+
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [models.UniqueConstraint(fields=["event", "email"], name="registration_email_once")]
@@ -104,6 +120,8 @@ class Attendance(models.Model):
     session = models.ForeignKey(EventSession, on_delete=models.CASCADE, related_name="attendance")
     marked_at = models.DateTimeField(default=timezone.now)
 
+    personal_data = PersonalData(keep=("marked_at",))
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["registration", "session"], name="attendance_once")]
 
@@ -113,6 +131,8 @@ class CertificateCounter(models.Model):
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    personal_data = PersonalData()
 
 
 class Certificate(models.Model):
@@ -127,6 +147,12 @@ class Certificate(models.Model):
     revoke_reason = models.CharField(max_length=300, blank=True)
     pdf_ready = models.BooleanField(default=False)
     emailed_at = models.DateTimeField(null=True, blank=True)
+
+    personal_data = PersonalData(
+        # The PDF names the holder: it goes after the retention period; the number stays verifiable.
+        owner="registration", files="path",
+        keep=("number", "check_code", "issued_at", "revoked_at", "revoke_reason", "emailed_at"),
+    )
 
     class Meta:
         ordering = ["number"]
@@ -149,6 +175,8 @@ class CertificateBatch(models.Model):
     done = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    personal_data = PersonalData(keep=("started_at", "finished_at"))
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Agency
 from cases.models import Case, OutcomeReport, ProgramKind
 from lib.codes import new_code
+from lib.personal import ERASE, PersonalData
 from referrals.models import Situation
 
 
@@ -29,6 +30,8 @@ class FacilitatorProfile(models.Model):
     status_changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                           related_name="+")
 
+    personal_data = PersonalData(keep=("status", "status_changed_at"))
+
     class Meta:
         verbose_name = _("facilitator profile")
 
@@ -44,6 +47,11 @@ class TrainingRecord(models.Model):
     completed_on = models.DateField(_("completed on"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+
+    personal_data = PersonalData(
+        staff=True,
+        keep=("course", "provider", "certificate_number", "completed_on", "recorded_at"),
+    )
 
     class Meta:
         ordering = ["-completed_on", "-id"]
@@ -70,6 +78,11 @@ class SupervisionRequest(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 
+    personal_data = PersonalData(
+        owner="case__referral", fields={"question": ERASE, "summary": ERASE},
+        keep=("code", "program_kind", "situation", "status", "created_at", "sent_at"), others=("question", "summary"),
+    )
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("supervision request")
@@ -90,6 +103,11 @@ class SupervisionSession(models.Model):
     requests = models.ManyToManyField(SupervisionRequest, verbose_name=_("cases discussed"), related_name="sessions")
     recommendations = models.TextField(_("recommendations"))
     created_at = models.DateTimeField(default=timezone.now)
+
+    personal_data = PersonalData(
+        # Recommendations to a group of facilitators, written without names.
+        keep=("code", "kind", "held_on", "recommendations", "created_at"),
+    )
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -126,6 +144,12 @@ class LibraryCase(models.Model):
     return_reason = models.TextField(_("why it was returned"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    personal_data = PersonalData(
+        # Depersonalised and checked by the methodologist before publication, with the family's consent.
+        keep=("code", "title", "story", "lessons", "program_kind", "situation", "outcome", "status", "consent_at",
+              "approved_at", "published_at", "return_reason", "created_at"),
+    )
+
     class Meta:
         ordering = ["-published_at", "-created_at"]
         verbose_name = _("library case")
@@ -135,6 +159,8 @@ class LibraryCase(models.Model):
 class KnowledgeCategory(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    personal_data = PersonalData(keep=("name",))
 
     class Meta:
         ordering = ["order", "name"]
@@ -155,6 +181,8 @@ class KnowledgeDocument(models.Model):
     search_text = models.TextField(blank=True, editable=False)
     lemmas = models.TextField(blank=True, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    personal_data = PersonalData(keep=("code", "title", "search_text", "lemmas", "updated_at"))
 
     class Meta:
         ordering = ["category__order", "title"]
@@ -181,6 +209,10 @@ class KnowledgeVersion(models.Model):
     file_text = models.TextField(blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+    personal_data = PersonalData(
+        keep=("body", "note", "file_name", "file_type", "file_stored", "file_text", "created_at"),
+    )
 
     class Meta:
         ordering = ["-number"]

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lib.codes import new_code
+from lib.personal import ERASE, MARK, YEAR, PersonalData
 
 
 class Person(models.Model):
@@ -28,10 +29,17 @@ class Person(models.Model):
     # Set when this record was merged into another one (the duplicate queue); every reference moved there.
     merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
+    personal_data = PersonalData(
+        fields={"surname": MARK, "name": ERASE, "patronymic": ERASE, "birth_date": YEAR, "phone": ERASE,
+                "address": ERASE},
+        keep=("code", "sex", "depersonalised_at"),
+    )
+
     EDITABLE = ["surname", "name", "patronymic", "birth_date", "sex", "phone", "address"]
 
     class Meta:
         verbose_name = _("person")
+        verbose_name_plural = _("persons")
         indexes = [models.Index(fields=["surname", "name"], name="person_name_idx")]
 
     def __str__(self):
@@ -68,6 +76,8 @@ class PersonKey(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="match_keys")
     key = models.CharField(max_length=200)
 
+    personal_data = PersonalData(owner="person", fields={"key": ERASE}, internal=True)
+
     class Meta:
         indexes = [models.Index(fields=["key"], name="person_key_idx")]
 
@@ -90,6 +100,11 @@ class DuplicateCandidate(models.Model):
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    personal_data = PersonalData(
+        # Reasons are codes («same_birth_date»), not values.
+        owner="first", keep=("reasons", "status", "found_at", "decided_at"), internal=True,
+    )
+
     class Meta:
         ordering = ["-score", "pk"]
         constraints = [models.UniqueConstraint(fields=["first", "second"], name="duplicate_pair_unique")]
@@ -106,6 +121,11 @@ class PersonMerge(models.Model):
     undone_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+")
     undone_at = models.DateTimeField(null=True, blank=True)
+
+    personal_data = PersonalData(
+        # `moved` holds row ids.
+        owner="kept", keep=("moved", "merged_at", "undone_at"), internal=True,
+    )
 
     class Meta:
         ordering = ["-merged_at"]

@@ -29,6 +29,7 @@ from .access import (
 )
 from .forms import PersonForm, SearchForm
 from .models import DuplicateCandidate, Person, PersonMerge
+from .subject import records_about
 
 
 def everything_about(person):
@@ -37,6 +38,7 @@ def everything_about(person):
         "person": person,
         "referrals": person.referral_roles.select_related("referral__agency", "referral__case"),
         "participations": person.participations.select_related("case").prefetch_related("consents", "meetings"),
+        "records": records_about(person),
         "printed": timezone.localdate(),
     }
 

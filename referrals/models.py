@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
 from lib.codes import new_code
+from lib.personal import ERASE, MARK, PersonalData
 from people.models import Person
 
 
@@ -39,13 +40,13 @@ class Referral(models.Model):
 
     code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
     agency = models.ForeignKey(
-        Agency, verbose_name=_("referring agency"), on_delete=models.PROTECT, related_name="referrals_sent"
+        Agency, verbose_name=_("referring agency"), on_delete=models.PROTECT, related_name="referrals_sent",
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+",
     )
     service = models.ForeignKey(
-        Agency, verbose_name=_("service"), on_delete=models.PROTECT, related_name="referrals_received"
+        Agency, verbose_name=_("service"), on_delete=models.PROTECT, related_name="referrals_received",
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -61,16 +62,27 @@ class Referral(models.Model):
     questions = models.TextField(_("questions for the family"), blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
     )
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     # When the service's answer reached the agency: the decline, or the signed outcome report of the case.
     # Kept here so that the referrer's "new answers" panel is one index range, not a join over every report.
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True, editable=False)
+    depersonalised_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    personal_data = PersonalData(
+        owner="pk",
+        fields={"description": MARK, "concerns": ERASE, "bottom_lines": ERASE, "questions": ERASE,
+                "decline_reason": ERASE},
+        keep=("code", "status", "created_at", "submitted_on", "due_date", "situation", "decided_at", "answered_at",
+              "depersonalised_at"),
+        others=("description", "concerns", "bottom_lines", "questions", "decline_reason"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
         indexes = [
             models.Index(fields=["service", "status"], name="referral_service_status_idx"),
             models.Index(fields=["agency", "status"], name="referral_agency_status_idx"),
@@ -107,8 +119,12 @@ class ReferralPerson(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referral_roles")
     role = models.CharField(_("role in the situation"), max_length=16, choices=Role.choices)
     # The registry look-up found a likely earlier record when the referral was written: the coordinator checks it.
-    possibly_known = models.BooleanField(default=False)
+    possibly_known = models.BooleanField(_("possibly known to the service"), default=False)
+
+    personal_data = PersonalData(owner="referral", keep=("role",))
 
     class Meta:
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["referral", "person"], name="referral_person_unique")]
+        verbose_name = _("person named in a referral")
+        verbose_name_plural = _("persons named in referrals")

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lib.personal import PersonalData
+
 from .monitoring import LABELS
 
 # Figures of the monitoring report an indicator can take its actual value from.
@@ -17,6 +19,8 @@ class Indicator(models.Model):
     baseline = models.DecimalField(_("baseline"), max_digits=10, decimal_places=1, default=0)
     rule = models.CharField(_("actual value from"), max_length=32, blank=True, choices=RULE_CHOICES)
 
+    personal_data = PersonalData(keep=("name", "unit", "rule"))
+
     class Meta:
         ordering = ["id"]
 
@@ -32,6 +36,8 @@ class IndicatorPeriod(models.Model):
     manual_actual = models.DecimalField(_("actual (by hand)"), max_digits=10, decimal_places=1, null=True,
                                         blank=True)
     comment = models.CharField(_("comment"), max_length=300, blank=True)
+
+    personal_data = PersonalData(keep=("start", "end", "comment"))
 
     class Meta:
         ordering = ["start", "id"]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Agency
 from cases.models import Case
 from lib.codes import new_code
+from lib.personal import ERASE, PersonalData
 
 
 class ImmutableError(Exception):
@@ -32,6 +33,13 @@ class SafetyNotice(models.Model):
     recipients = models.ManyToManyField(Agency, verbose_name=_("recipients"), related_name="safety_notices")
     follows = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="followed_by",
                                 verbose_name=_("follows the notice"))
+
+    personal_data = PersonalData(
+        owner="case__referral",
+        fields={"content": ERASE},
+        keep=("code", "sent_at"),
+        others=("content",),
+    )
 
     objects = NoticeQuerySet.as_manager()
 

@@ -25,6 +25,7 @@ def _fast_settings(settings, tmp_path):
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.OPENDOOR_AUDIT_ANCHOR_FILE = str(tmp_path / "audit-anchors.log")
+    settings.OPENDOOR_FILES_DIR = str(tmp_path / "files")
     # Rate limits count in the cache: every test starts with none used.
     from django.core.cache import cache
 
