@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from audit import log
-from lib.conflicts import NEW, check_version
+from lib.conflicts import NEW, UNCHECKED, check_version
 from lib.dates import add_months
 from lib.errors import ActionError
 from lib.state import check_transition
@@ -236,7 +236,7 @@ def check_review_date(case, concluded_on, review_on):
 
 
 @transaction.atomic
-def record_agreement(case, *, actor, concluded_on, text, items, review_on=None):
+def record_agreement(case, *, actor, concluded_on, text, items, review_on=None, expected_version=UNCHECKED):
     """items: list of dicts with action, responsible, deadline, checker."""
     _no_future(concluded_on, _("The date of the agreement"))
     if not items:
@@ -250,8 +250,12 @@ def record_agreement(case, *, actor, concluded_on, text, items, review_on=None):
         # Shuttle mediation reaches its agreement without a joint meeting.
         transition(case, S.PROGRAM, actor=actor, action="case.program_started")
     _require(case, {S.PROGRAM}, _("The agreement is recorded once the program is under way."))
-    if hasattr(case, "agreement"):
-        raise ActionError(_("The agreement of this case is already recorded."))
+    existing = Agreement.objects.filter(case=case).first()
+    if existing is not None:
+        if expected_version is UNCHECKED:
+            raise ActionError(_("The agreement of this case is already recorded."))
+        # Someone recorded it while this form was open: theirs is shown beside yours.
+        check_version(existing, NEW, ["concluded_on", "text", "review_on"])
     agreement = Agreement.objects.create(
         case=case, concluded_on=concluded_on, text=text, review_on=review_on,
         decision=Agreement.Decision.PENDING if case.is_family_conference else Agreement.Decision.NOT_NEEDED,
@@ -263,9 +267,11 @@ def record_agreement(case, *, actor, concluded_on, text, items, review_on=None):
 
 
 @transaction.atomic
-def revise_plan(case, *, actor, concluded_on, text, items, review_on):
+def revise_plan(case, *, actor, concluded_on, text, items, review_on, expected_version=UNCHECKED):
     """A reconvened or refused family plan is agreed anew; the referrer decides on the new version."""
-    agreement = getattr(case, "agreement", None)
+    agreement = Agreement.objects.select_for_update().filter(case=case).first()
+    if agreement is not None:
+        check_version(agreement, expected_version, ["concluded_on", "text", "review_on"])
     refused = agreement is not None and agreement.decision == Agreement.Decision.REFUSED
     if agreement is None or not (case.status == S.PROGRAM or (case.status == S.FOLLOW_UP and refused)):
         raise ActionError(_("A plan is revised after the family reconvened or the referring agency refused it."))

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from lib.conflicts import VersionFormMixin
 from lib.forms import DateInput, Form, ModelForm, date_field, not_in_future
 from people.models import Person
 
@@ -182,7 +183,7 @@ class NotHeldForm(Form):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AgreementForm(Form):
+class AgreementForm(VersionFormMixin, Form):
     concluded_on = date_field(_("Date of the agreement"), validators=[not_in_future])
     text = forms.CharField(label=_("Text of the agreement"), required=False,
                            widget=forms.Textarea(attrs={"rows": 4}))

@@ -307,8 +307,10 @@ def case_agreement(request, code):
     initial = {"concluded_on": timezone.localdate()}
     item_initial = None
     if existing:
-        initial.update(text=existing.text, review_on=existing.review_on)
+        initial.update(text=existing.text, review_on=existing.review_on, version=existing.version)
         item_initial = list(existing.items.values("action", "responsible", "deadline", "checker"))
+    else:
+        initial["version"] = NEW
     form = AgreementForm(request.POST or None, case=case, initial=initial)
     items = AgreementItemFormSet(request.POST or None, prefix="items", initial=item_initial)
     if request.method == "POST" and form.is_valid() and items.is_valid():
@@ -317,11 +319,11 @@ def case_agreement(request, code):
         if existing:
             action = lambda: actions.revise_plan(  # noqa: E731
                 case, actor=request.user, concluded_on=d["concluded_on"], text=d["text"], items=rows,
-                review_on=d.get("review_on"))
+                review_on=d.get("review_on"), expected_version=d.get("version"))
         else:
             action = lambda: actions.record_agreement(  # noqa: E731
                 case, actor=request.user, concluded_on=d["concluded_on"], text=d["text"], items=rows,
-                review_on=d.get("review_on"))
+                review_on=d.get("review_on"), expected_version=d.get("version"))
         if run_action(request, action, _("The agreement has been recorded."), form=form):
             return redirect("case", code=case.code)
     return render(request, "cases/agreement.html", {"case": case, "form": form, "items": items,

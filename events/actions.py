@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from audit import log
 from core.notify import send_email_later
+from lib.conflicts import check_version
 from lib.errors import ActionError
 
 from .models import Attendance, Certificate, CertificateBatch, CertificateCounter, Event, Registration
@@ -221,3 +222,16 @@ def hours_for(email):
 
 def issued_filter():
     return Q(certificate__isnull=False, certificate__revoked_at__isnull=True)
+
+
+@transaction.atomic
+def edit_event(event, *, actor, form):
+    """Save the organiser's edit of an event unless someone saved a newer version since the form was opened."""
+    stored = Event.objects.select_for_update().get(pk=event.pk)
+    fields = [f for f in form.Meta.fields]
+    check_version(stored, form.cleaned_data.get("version"), fields)
+    event = form.save(commit=False)
+    event.version = stored.version + 1
+    event.save()
+    log.record(actor, "event.edit", event, fields=sorted(set(form.changed_data) - {"version"}))
+    return event

@@ -2,13 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Territory
+from lib.conflicts import VersionFormMixin
 from lib.forms import DateInput, Form, ModelForm
 
 from . import certificate_text
 from .models import Event, EventSession, Registration
 
 
-class EventForm(ModelForm):
+class EventForm(VersionFormMixin, ModelForm):
     # A link typed without a scheme means https (Django 6's default, adopted now).
     online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
 

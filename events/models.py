@@ -32,6 +32,7 @@ class Event(models.Model):
         _("sessions to attend for a certificate"), default=1)
     registration_open = models.BooleanField(_("registration is open"), default=True)
     certificate_template = models.TextField(_("certificate text"), default=DEFAULT_CERTIFICATE)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     personal_data = PersonalData(
         keep=("code", "kind", "title", "description", "starts_on", "ends_on", "venue", "online_link",

@@ -119,12 +119,11 @@ def manage_list(request):
 @require_http_methods(["GET", "POST"])
 def event_manage(request, code):
     event = get_event_for_organiser(request.user, code)
-    form = EventForm(request.POST if "save_event" in request.POST else None, instance=event, prefix="e")
+    form = EventForm(request.POST if "save_event" in request.POST else None, instance=event, prefix="e",
+                     initial={"version": event.version})
     session_form = SessionForm(request.POST if "add_session" in request.POST else None, prefix="s")
-    if form.is_bound and form.is_valid():
-        form.save()
-        log.record(request.user, "event.edit", event, fields=sorted(form.changed_data))
-        messages.success(request, _("Saved."))
+    if form.is_bound and form.is_valid() and run_action(
+            request, lambda: actions.edit_event(event, actor=request.user, form=form), _("Saved."), form=form):
         return redirect("event_manage", code=code)
     if session_form.is_bound and session_form.is_valid():
         session = session_form.save(commit=False)

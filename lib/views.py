@@ -14,6 +14,8 @@ def run_action(request, action, success, form=None):
     except ActionError as error:
         if form is not None:
             form.add_error(None, str(error))
+            if hasattr(error, "current") and hasattr(form, "show_conflict"):
+                form.show_conflict(error)
         else:
             messages.error(request, str(error))
         return None

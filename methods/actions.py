@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import log
+from lib.conflicts import UNCHECKED, check_number, check_version
 from lib.errors import ActionError
 from lib.uploads import safe_name
 
@@ -37,8 +38,12 @@ def _context(case):
 # --- supervision ---------------------------------------------------------------------------------
 
 @transaction.atomic
-def save_request(case, *, actor, question, summary, send, item=None):
+def save_request(case, *, actor, question, summary, send, item=None, expected_version=UNCHECKED):
     """Create or update a draft; with send=True the reviewed text is checked for leaks and goes to the methodologist."""
+    if item is not None:
+        item = SupervisionRequest.objects.select_for_update().get(pk=item.pk)
+        check_version(item, expected_version, ["question", "summary"])
+        item.version += 1
     if item is not None and item.status != SupervisionRequest.Status.DRAFT:
         raise ActionError(_("The request has been sent and can no longer be changed."))
     if send:
@@ -153,9 +158,15 @@ def set_status(facilitator, *, actor, status):
 # --- knowledge base ------------------------------------------------------------------------------
 
 @transaction.atomic
-def save_document(*, actor, category, title, body, note, upload=None, document=None):
+def save_document(*, actor, category, title, body, note, upload=None, document=None, expected_version=UNCHECKED):
+    """A new document, or a new version of one. `expected_version` is the number of the version the editor
+    started from: a version someone saved meanwhile is shown beside the editor's text, not overwritten."""
     if not body.strip() and upload is None:
         raise ActionError(_("A document needs a text or a file."))
+    if document is not None:
+        document = KnowledgeDocument.objects.select_for_update().get(pk=document.pk)
+        latest = document.current
+        check_number(latest.number, expected_version, {"title": document.title, "body": latest.body})
     data = file_type = None
     if upload is not None:
         data, file_type = knowledge.read_upload(upload)

@@ -4,13 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from cases.models import OutcomeReport, ProgramKind
+from lib.conflicts import VersionFormMixin
 from lib.forms import DateInput, Form
 from referrals.models import Situation
 
 from .models import FacilitatorStatus, KnowledgeCategory, SupervisionRequest, SupervisionSession
 
 
-class SupervisionForm(Form):
+class SupervisionForm(VersionFormMixin, Form):
     question = forms.CharField(label=_("What would you like to discuss?"), widget=forms.Textarea(attrs={"rows": 3}),
                                max_length=4000)
     summary = forms.CharField(
@@ -77,7 +78,7 @@ class StatusForm(Form):
     status = forms.ChoiceField(label=_("Status"), choices=FacilitatorStatus.choices)
 
 
-class DocumentForm(Form):
+class DocumentForm(VersionFormMixin, Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=KnowledgeCategory.objects.all())
     title = forms.CharField(label=_("Title"), max_length=300)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 12}), required=False,

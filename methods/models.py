@@ -77,6 +77,7 @@ class SupervisionRequest(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     personal_data = PersonalData(
         owner="case__referral", fields={"question": ERASE, "summary": ERASE},

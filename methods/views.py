@@ -58,14 +58,14 @@ def _supervision_form(request, case, item=None):
     if request.method == "POST":
         form = SupervisionForm(request.POST)
     elif item is not None:
-        form = SupervisionForm(initial={"question": item.question, "summary": item.summary})
+        form = SupervisionForm(initial={"question": item.question, "summary": item.summary, "version": item.version})
     else:
         form = SupervisionForm(initial={"summary": review.text})
     if request.method == "POST" and form.is_valid():
         send = "send" in request.POST
         saved = run_action(request, lambda: actions.save_request(
             case, actor=request.user, question=form.cleaned_data["question"], summary=form.cleaned_data["summary"],
-            send=send, item=item),
+            send=send, item=item, expected_version=form.cleaned_data.get("version") if item else None),
             _("The request has been sent to the methodologist.") if send else _("The draft has been saved."),
             form=form)
         if saved:
@@ -315,13 +315,15 @@ def _document_form(request, document=None):
     if not access.may_edit_knowledge(request.user):
         raise PermissionDenied
     current = document.current if document else None
-    initial = {"category": document.category, "title": document.title, "body": current.body} if document else {}
+    initial = {"category": document.category, "title": document.title, "body": current.body,
+               "version": current.number} if document else {}
     form = DocumentForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         saved = run_action(request, lambda: actions.save_document(
             actor=request.user, category=d["category"], title=d["title"], body=d["body"], note=d["note"],
-            upload=d["file"], document=document), _("The document has been saved."), form=form)
+            upload=d["file"], document=document, expected_version=d.get("version") if document else None),
+            _("The document has been saved."), form=form)
         if saved:
             return redirect("knowledge_doc", code=saved.code)
     return render(request, "methods/document_form.html", {"form": form, "document": document})

@@ -181,3 +181,82 @@ def test_a_double_submit_moves_a_referral_or_a_case_only_once(cast, make_referra
     case_actions.transition(one, CaseStatus.CLOSED, actor=cast.coordinator, action="case.close")
     with pytest.raises(ActionError):
         case_actions.transition(two, CaseStatus.CLOSED, actor=cast.coordinator, action="case.close")
+
+
+# --- every edit form carries its version --------------------------------------------------------------------------
+
+def _event_post(event, **changes):
+    data = {"e-kind": "seminar", "e-title": event.title, "e-starts_on": str(event.starts_on),
+            "e-ends_on": str(event.ends_on), "e-capacity": "10", "e-training_hours": "4", "e-min_sessions": "1",
+            "e-registration_open": "on", "save_event": "1", "e-certificate_template": event.certificate_template}
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize("version", [None, "1"])
+def test_an_event_edit_over_a_newer_one_shows_both_and_saves_nothing(client, cast, make_event, version):
+    event = make_event()
+    client.force_login(cast.organiser)
+    first = client.post(reverse("event_manage", args=[event.code]), _event_post(event, **{"e-title": "Их название",
+                                                                                          "e-version": "1"}))
+    assert first.status_code == 302
+    mine = _event_post(event, **{"e-title": "Моё название"})
+    if version:
+        mine["e-version"] = version
+    page = client.post(reverse("event_manage", args=[event.code]), mine).content.decode()
+    assert "Две версии" in page and "Их название" in page and "Моё название" in page
+    event.refresh_from_db()
+    assert event.title == "Их название"
+    # Saved again from the conflict page, it knowingly replaces theirs.
+    again = client.post(reverse("event_manage", args=[event.code]), {**mine, "e-version": str(event.version)})
+    assert again.status_code == 302
+    event.refresh_from_db()
+    assert event.title == "Моё название"
+
+
+def test_a_plan_revision_over_a_newer_one_is_a_conflict(client, cast, make_case):
+    from cases.models import Agreement
+
+    case = make_case(upto=CaseStatus.FOLLOW_UP)
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.PROGRAM)
+    agreement = case.agreement
+    Agreement.objects.filter(pk=agreement.pk).update(text="Их редакция плана", version=agreement.version + 1)
+    client.force_login(cast.facilitator)
+    today = timezone.localdate().isoformat()
+    data = {"concluded_on": today, "text": "Моя редакция плана", "version": agreement.version,
+            "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0", "items-0-action": "Звонить бабушке",
+            "items-0-responsible": "мать", "items-0-deadline": today, "items-0-checker": "ведущий"}
+    page = client.post(reverse("case_agreement", args=[case.code]), data).content.decode()
+    assert "Две версии" in page and "Их редакция плана" in page and "Моя редакция плана" in page
+    assert Agreement.objects.get(pk=agreement.pk).text == "Их редакция плана"
+    del data["version"]
+    page = client.post(reverse("case_agreement", args=[case.code]), data).content.decode()
+    assert "Две версии" in page
+    assert Agreement.objects.get(pk=agreement.pk).text == "Их редакция плана"
+
+
+def test_a_supervision_draft_and_a_knowledge_document_refuse_stale_versions(client, cast, make_case):
+    from methods import actions as methods_actions
+    from methods.models import KnowledgeCategory, SupervisionRequest
+
+    case = make_case(upto=CaseStatus.PROGRAM)
+    item = methods_actions.save_request(case, actor=cast.facilitator, question="Их вопрос", summary="Их текст",
+                                        send=False)
+    SupervisionRequest.objects.filter(pk=item.pk).update(question="Вопрос коллеги", version=2)
+    client.force_login(cast.facilitator)
+    page = client.post(reverse("supervision_edit", args=[item.code]),
+                       {"question": "Мой вопрос", "summary": "Мой текст", "version": 1}).content.decode()
+    assert "Две версии" in page and "Вопрос коллеги" in page
+    assert SupervisionRequest.objects.get(pk=item.pk).question == "Вопрос коллеги"
+
+    category = KnowledgeCategory.objects.create(name="Памятки")
+    document = methods_actions.save_document(actor=cast.methodologist, category=category, title="Памятка",
+                                             body="Первая редакция", note="")
+    methods_actions.save_document(actor=cast.methodologist, category=category, title="Памятка",
+                                  body="Редакция коллеги", note="", document=document)
+    client.force_login(cast.methodologist)
+    page = client.post(reverse("knowledge_edit", args=[document.code]), {
+        "category": category.pk, "title": "Памятка", "body": "Моя редакция", "note": "", "version": 1,
+    }).content.decode()
+    assert "Две версии" in page and "Редакция коллеги" in page
+    assert document.versions.count() == 2

@@ -267,7 +267,7 @@ def test_certificate_text_is_editable_but_safe(client, cast, make_event):
     client.force_login(cast.organiser)
     data = {"e-kind": "seminar", "e-title": event.title, "e-starts_on": str(event.starts_on),
             "e-ends_on": str(event.ends_on), "e-capacity": "10", "e-training_hours": "4", "e-min_sessions": "1",
-            "e-registration_open": "on", "save_event": "1"}
+            "e-registration_open": "on", "save_event": "1", "e-version": "1"}
     before = event.certificate_template
     for hostile, message in [
         ("{% load static %}{{ holder }}", "команды вроде {% if %} не допускаются"),

@@ -232,11 +232,12 @@ def test_knowledge_base_versions_files_and_russian_search(client, cast, settings
     document = KnowledgeDocument.objects.get()
     client.post(reverse("knowledge_edit", args=[document.code]), {
         "category": category.pk, "title": "Семейная конференция", "body": "Новая редакция о семьях и детях.",
-        "note": "вторая"})
+        "note": "вторая", "version": 1})
     assert list(document.versions.values_list("number", flat=True)) == [2, 1]
     # A bad file is refused in Russian and the saved versions stay.
     response = client.post(reverse("knowledge_edit", args=[document.code]), {
-        "category": category.pk, "title": "x", "body": "y", "file": SimpleUploadedFile("a.exe", b"MZ\x90\x00")})
+        "category": category.pk, "title": "x", "body": "y", "version": 2,
+        "file": SimpleUploadedFile("a.exe", b"MZ\x90\x00")})
     assert "Приложите PDF, документ Word (DOCX)" in response.content.decode()
     assert document.versions.count() == 2
 
