@@ -126,8 +126,9 @@ class User(AbstractUser):
     def memberships_cached(self):
         return list(self.memberships.select_related("agency", "agency__territory"))
 
-    def agency_ids(self, role):
-        return {m.agency_id for m in self.memberships_cached if m.role == role}
+    def agency_ids(self, role=None):
+        """The agencies where the user holds `role` (any role when None)."""
+        return {m.agency_id for m in self.memberships_cached if role is None or m.role == role}
 
     def has_role(self, role):
         return any(m.role == role for m in self.memberships_cached)

@@ -29,8 +29,12 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 def notify(referral, event):
     """Queue a notification for every active key of the referring agency that has an address."""
+    from cases.access import stage_told_to
+
+    # The stage as the referring agency may know it (a safety hold it was not told of reads «paused»).
+    stage = stage_told_to(getattr(referral, "case", None), {referral.agency_id})
     payload = {"event": event, "referral": referral.code, "status": referral.status,
-               "case_status": getattr(getattr(referral, "case", None), "status", None),
+               "case_status": stage[0] if stage else None,
                "at": timezone.now().isoformat(timespec="seconds")}
     targets = ApiToken.objects.filter(agency_id=referral.agency_id, revoked_at__isnull=True).exclude(webhook_url="")
     for token in targets:

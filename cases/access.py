@@ -4,9 +4,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from django.utils.translation import gettext as _
+
 from accounts.models import Role
 
-from .models import Case
+from .models import Case, CaseStatus
 
 
 def cases_visible_to(user):
@@ -48,3 +50,29 @@ def get_case_for_user(user, code, need="read"):
     if need == "manage" and not can_manage(user, case):
         raise PermissionDenied
     return case
+
+
+def stage_told_to(case, agency_ids):
+    """(code, label) of a case's stage as an outside agency may know it — need to know, not the case's status.
+
+    Before the answer is signed the agency learns only that the service is working, or that the work is paused;
+    why it is paused («безопасность ребёнка») only if it received the safety notice. Outcomes such as «не
+    подходит для программы» reach it with the signed answer, never before."""
+    if case is None:
+        return None
+    if case.report_signed:
+        return case.status, case.get_status_display()
+    if case.status == CaseStatus.SAFETY_HOLD:
+        if case.safety_notices.filter(recipients__in=agency_ids).exists():
+            return case.status, case.get_status_display()
+        return "paused", _("work paused")
+    return "in_work", _("the service is working on the case")
+
+
+def stage_for(user, case):
+    """The stage line a user sees: the service's own staff see the status, everyone else what they were told."""
+    if case is None:
+        return None
+    if case.service_id in user.agency_ids(Role.COORDINATOR) | user.agency_ids(Role.FACILITATOR):
+        return case.get_status_display()
+    return stage_told_to(case, user.agency_ids())[1]

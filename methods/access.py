@@ -12,7 +12,8 @@ from .models import LibraryCase, SupervisionRequest
 
 STAFF = {Role.REFERRER, Role.FACILITATOR, Role.COORDINATOR, Role.METHODOLOGIST, Role.ANALYST, Role.ORGANISER,
          Role.ADMIN}
-LIBRARY_READERS = {Role.FACILITATOR, Role.COORDINATOR, Role.METHODOLOGIST, Role.ORGANISER}
+# The organiser runs events and needs no family stories, even depersonalised ones (docs/access.md).
+LIBRARY_READERS = {Role.FACILITATOR, Role.COORDINATOR, Role.METHODOLOGIST}
 
 
 def _roles(user):

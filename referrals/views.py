@@ -11,6 +11,7 @@ from accounts.models import Agency, Role
 from audit import log
 from audit.models import AuditEvent
 from cases import documents
+from cases.access import stage_for
 from cases.actions import decide_plan
 from cases.forms import PlanDecisionForm
 from lib.files import download
@@ -90,6 +91,7 @@ def referral_detail(request, code):
         "referral": referral,
         "persons": persons,
         "case": case,
+        "stage": stage_for(request.user, case),
         "facilitators": case.facilitators.all() if case else [],
         "report": report,
         "is_coordinator": is_coordinator,

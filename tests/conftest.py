@@ -64,7 +64,10 @@ def cast(db):
     coordinator — heads the service: every case, accepts, declines, assigns, signs;
     facilitator — assigned to the cases built here: full case file;
     facilitator2 — a facilitator of the same service not assigned: must see nothing of those cases;
-    methodologist, analyst, organiser, admin — no access to case files or referrals."""
+    methodologist, analyst, organiser, admin — no access to case files or referrals;
+    teacher     — a school of the same district: a referrer of a third agency, sees nothing of the others';
+    coordinator_b, facilitator_b — a SECOND service of the network (Велижский): sees nothing of the first
+                  service's families, its figures only protected."""
     district = Territory.objects.create(name="Гагаринский")
     other = Territory.objects.create(name="Велижский")
     A = Agency.Kind
@@ -77,8 +80,13 @@ def cast(db):
     service = Agency.objects.create(kind=A.RECONCILIATION_SERVICE, territory=district,
                                     short_name="Служба «Открытая дверь»", name="Служба примирения")
     department = Agency.objects.create(kind=A.DEPARTMENT, short_name="Департамент", name="Департамент")
+    school = Agency.objects.create(kind=A.SCHOOL, territory=district, short_name="Школа № 1",
+                                   name="Средняя школа № 1 г. Гагарина")
+    service_b = Agency.objects.create(kind=A.RECONCILIATION_SERVICE, territory=other, short_name="Служба Велиж",
+                                      name="Служба примирения Велижского района")
     return SimpleNamespace(
         district=district, commission=commission, guardianship=guardianship, far=far, service=service,
+        school=school, service_b=service_b,
         secretary=_user("secretary", "Secretary", commission, Role.REFERRER),
         guardian=_user("guardian", "Guardian", guardianship, Role.REFERRER),
         outsider=_user("outsider", "Outsider", far, Role.REFERRER),
@@ -89,11 +97,14 @@ def cast(db):
         analyst=_user("analyst", "Analyst", department, Role.ANALYST),
         organiser=_user("organiser", "Organiser", service, Role.ORGANISER),
         admin=_user("admin", "Admin", service, Role.ADMIN),
+        teacher=_user("teacher", "Teacher", school, Role.REFERRER),
+        coordinator_b=_user("coordinator_b", "Coordinatorb", service_b, Role.COORDINATOR),
+        facilitator_b=_user("facilitator_b", "Facilitatorb", service_b, Role.FACILITATOR),
     )
 
 
 CAST_ROLES = ["secretary", "guardian", "outsider", "coordinator", "facilitator", "facilitator2",
-              "methodologist", "analyst", "organiser", "admin"]
+              "methodologist", "analyst", "organiser", "admin", "teacher", "coordinator_b", "facilitator_b"]
 
 
 def family(today=None):

@@ -11,16 +11,21 @@ from cases.models import CaseStatus
 from .conftest import CAST_ROLES, blank_pdf, participant
 
 ALL = set(CAST_ROLES)
-REFERRERS = {"secretary", "guardian", "outsider"}
+REFERRERS = {"secretary", "guardian", "outsider", "teacher"}
 SERVICE_CASE = {"coordinator", "facilitator"}
 SERVICE_STAFF = {"coordinator", "facilitator", "facilitator2"}
-LIBRARY_READERS = SERVICE_STAFF | {"methodologist", "organiser"}
+# The second service of the network: its own lists open, nothing of the first service's families.
+SERVICE_B = {"coordinator_b", "facilitator_b"}
+COORDINATORS = {"coordinator", "coordinator_b"}
+# Published stories are shared across the network's services.
+LIBRARY_READERS = SERVICE_STAFF | SERVICE_B | {"methodologist"}
 
 
-def expect(ok=(), forbidden=(), default=404, ok_code=200):
+def expect(ok=(), forbidden=(), default=404, ok_code=200, missing=()):
     table = {role: default for role in CAST_ROLES}
     table.update({role: ok_code for role in ok})
     table.update({role: 403 for role in forbidden})
+    table.update({role: 404 for role in missing})
     return table
 
 
@@ -34,7 +39,7 @@ TABLE = {
     "audit": ("get", lambda w: reverse("audit"), expect(ok={"admin"}, default=403)),
     "audit_export": ("get", lambda w: reverse("audit_export"), expect(ok={"admin"}, default=403)),
     "referrals": ("get", lambda w: reverse("referrals"),
-                  expect(ok=REFERRERS | {"coordinator"}, default=403)),
+                  expect(ok=REFERRERS | COORDINATORS, default=403)),
     "referral_new": ("get", lambda w: reverse("referral_new"), expect(ok=REFERRERS, default=403)),
     "referral": ("get", lambda w: reverse("referral", args=[w.referral.code]),
                  expect(ok={"secretary", "coordinator"})),
@@ -47,7 +52,7 @@ TABLE = {
     "referral_decline": ("post", lambda w: reverse("referral_decline", args=[w.referral.code]),
                          expect(ok={"coordinator"}, forbidden={"secretary"}, ok_code=None)),
     "cases": ("get", lambda w: reverse("cases"),
-              expect(ok={"coordinator", "facilitator", "facilitator2"}, default=403)),
+              expect(ok=SERVICE_STAFF | SERVICE_B, default=403)),
     "case": ("get", lambda w: reverse("case", args=[w.case.code]), expect(ok=SERVICE_CASE)),
     "case_assign": ("get", lambda w: reverse("case_assign", args=[w.case.code]),
                     expect(ok={"coordinator"}, forbidden={"facilitator"})),
@@ -73,7 +78,7 @@ TABLE = {
                       expect(ok={"secretary"}, forbidden={"coordinator"}, ok_code=None)),
     "notifications": ("get", lambda w: reverse("notifications"), expect(ok=ALL)),
     "safety_notices": ("get", lambda w: reverse("safety_notices"),
-                       expect(ok=REFERRERS | {"coordinator", "facilitator", "facilitator2"}, default=403)),
+                       expect(ok=REFERRERS | SERVICE_STAFF | SERVICE_B, default=403)),
     # The notice went to the guardianship body and the commission of the case's territory.
     "safety_notice": ("get", lambda w: reverse("safety_notice", args=[w.notice.code]),
                       expect(ok={"secretary", "guardian", "coordinator", "facilitator"})),
@@ -88,7 +93,7 @@ TABLE = {
     "case_terminate": ("post", lambda w: reverse("case_terminate", args=[w.held.code]),
                        expect(ok={"coordinator"}, forbidden={"facilitator"}, ok_code=None)),
     "case_journal_xlsx": ("get", lambda w: reverse("case_journal_xlsx"),
-                          expect(ok={"coordinator", "facilitator", "facilitator2"}, default=403)),
+                          expect(ok=SERVICE_STAFF | SERVICE_B, default=403)),
     "case_document": ("get", lambda w: reverse("case_document", args=[w.case.code, "card.pdf"]),
                       expect(ok=SERVICE_CASE)),
     "referral_report": ("get", lambda w: reverse("referral_report", args=[w.reported.referral.code, "pdf"]),
@@ -110,17 +115,17 @@ TABLE = {
                expect(ok={"coordinator"})),
     "person_export": ("get", lambda w: reverse("person_export", args=[w.case.referral.persons.first().person.code]),
                       expect(ok={"coordinator"})),
-    "registry": ("get", lambda w: reverse("registry"), expect(ok={"coordinator"}, default=403)),
+    "registry": ("get", lambda w: reverse("registry"), expect(ok=COORDINATORS, default=403)),
     "person_match": ("post", lambda w: reverse("person_match"),
-                     expect(ok=REFERRERS | {"coordinator"}, default=403, ok_code=None)),
-    "duplicates": ("get", lambda w: reverse("duplicates"), expect(ok={"coordinator"}, default=403)),
+                     expect(ok=REFERRERS | COORDINATORS, default=403, ok_code=None)),
+    "duplicates": ("get", lambda w: reverse("duplicates"), expect(ok=COORDINATORS, default=403)),
     "duplicate_decide": ("post", lambda w: reverse("duplicate_decide", args=[w.candidate.pk]),
-                         expect(ok={"coordinator"}, default=403, ok_code=None)),
+                         expect(ok={"coordinator"}, default=403, ok_code=None, missing={"coordinator_b"})),
     "merge_undo": ("post", lambda w: reverse("merge_undo", args=[w.merge.pk]),
-                   expect(ok={"coordinator"}, default=403, ok_code=None)),
+                   expect(ok={"coordinator"}, default=403, ok_code=None, missing={"coordinator_b"})),
     "person_link": ("post", lambda w: reverse("person_link", args=[w.case.referral.persons.first().person.code]),
                     expect(ok={"coordinator"}, ok_code=None)),
-    "api_referrals": ("get", lambda w: reverse("api_referrals"), expect(ok=REFERRERS | {"coordinator"}, default=403)),
+    "api_referrals": ("get", lambda w: reverse("api_referrals"), expect(ok=REFERRERS | COORDINATORS, default=403)),
     "api_referral": ("get", lambda w: reverse("api_referral", args=[w.referral.code]),
                      expect(ok={"secretary", "coordinator"})),
     "api_territories": ("get", lambda w: reverse("api_territories"), expect(ok=ALL)),
@@ -133,17 +138,17 @@ TABLE = {
                          expect(ok={"admin"}, default=403, ok_code=None)),
     "api_token_deliveries": ("get", lambda w: reverse("api_token_deliveries", args=[w.api_token.pk]),
                              expect(ok={"admin"}, default=403)),
-    "journal_import": ("get", lambda w: reverse("journal_import"), expect(ok={"coordinator"}, default=403)),
+    "journal_import": ("get", lambda w: reverse("journal_import"), expect(ok=COORDINATORS, default=403)),
     "journal_import_template": ("get", lambda w: reverse("journal_import_template"),
-                                expect(ok={"coordinator"}, default=403)),
+                                expect(ok=COORDINATORS, default=403)),
     "case_attach": ("post", lambda w: reverse("case_attach", args=[w.case.code]),
                     expect(ok=SERVICE_CASE, ok_code=None)),
     "case_attachment": ("get", lambda w: reverse("case_attachment", args=[w.case.code, w.attachment.code]),
                         expect(ok=SERVICE_CASE)),
-    "monitoring": ("get", lambda w: reverse("monitoring"), expect(ok={"coordinator", "analyst"}, default=403)),
+    "monitoring": ("get", lambda w: reverse("monitoring"), expect(ok=COORDINATORS | {"analyst"}, default=403)),
     "monitoring_export": ("get", lambda w: reverse("monitoring_export", args=["json"]),
-                          expect(ok={"coordinator", "analyst"}, default=403)),
-    "indicators": ("get", lambda w: reverse("indicators"), expect(ok={"coordinator", "analyst"}, default=403)),
+                          expect(ok=COORDINATORS | {"analyst"}, default=403)),
+    "indicators": ("get", lambda w: reverse("indicators"), expect(ok=COORDINATORS | {"analyst"}, default=403)),
     # Public pages: anyone may open them, with or without an account.
     "events": ("get", lambda w: reverse("events"), expect(ok=ALL)),
     "event": ("get", lambda w: reverse("event", args=[w.event.code]), expect(ok=ALL)),
@@ -183,7 +188,7 @@ TABLE = {
                    expect(ok={"coordinator"}, forbidden={"facilitator"}, ok_code=None)),
     # Methodological support: the methodologist reads depersonalised requests, never the case behind them.
     "supervision_list": ("get", lambda w: reverse("supervision_list"),
-                         expect(ok=SERVICE_STAFF | {"methodologist"}, default=403)),
+                         expect(ok=SERVICE_STAFF | SERVICE_B | {"methodologist"}, default=403)),
     "session_new": ("get", lambda w: reverse("session_new"), expect(ok={"methodologist"}, default=403)),
     "supervision": ("get", lambda w: reverse("supervision", args=[w.supervision.code]),
                     expect(ok=SERVICE_CASE | {"methodologist"})),
@@ -195,7 +200,7 @@ TABLE = {
     "library_case": ("get", lambda w: reverse("library_case", args=[w.story.code]), expect(ok=LIBRARY_READERS)),
     "library_pdf": ("get", lambda w: reverse("library_pdf", args=[w.story.code]), expect(ok=LIBRARY_READERS)),
     "facilitators": ("get", lambda w: reverse("facilitators"),
-                     expect(ok={"coordinator", "methodologist"}, default=403)),
+                     expect(ok=COORDINATORS | {"methodologist"}, default=403)),
     "facilitator": ("get", lambda w: reverse("facilitator", args=[w.facilitator_pk]),
                     expect(ok={"coordinator", "methodologist", "facilitator"})),
     "network": ("get", lambda w: reverse("network"), expect(ok={"methodologist", "analyst"}, default=403)),
