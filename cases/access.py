@@ -3,7 +3,6 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-
 from django.utils.translation import gettext as _
 
 from accounts.models import Role

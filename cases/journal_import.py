@@ -23,6 +23,7 @@ from audit import log
 from lib import sheets
 from lib.errors import ActionError
 from people import registry
+from people.access import persons_of_services
 from people.matching import parse_date
 from people.models import Person
 from referrals.models import Referral, ReferralPerson, Situation
@@ -305,11 +306,13 @@ def template() -> bytes:
     return sheets.to_bytes(book)
 
 
-def _person(name_parts, birth, *, threshold=0.9):
-    """The registry's record when the matcher is sure it is this person, else a new record."""
+def _person(name_parts, birth, *, service, threshold=0.9):
+    """The record in the importing service's own part of the registry when the matcher is sure it is this
+    person, else a new record. Another service's record is never reused: the nightly duplicate scan tells both
+    coordinators «возможно, известен другой службе сети» instead."""
     surname, name, patronymic = name_parts
     fields = {"surname": surname, "name": name, "patronymic": patronymic, "birth_date": birth}
-    found = registry.lookup(fields, limit=1)
+    found = registry.lookup(fields, limit=1, within=persons_of_services({service.pk}))
     if found and found[0][1] >= threshold:
         return found[0][0], True
     return Person.objects.create(**{k: v for k, v in fields.items() if v is not None}), False
@@ -334,12 +337,12 @@ def commit(preview: Preview, *, service, actor, file_name, file_hash, valid_only
             decided_by=actor, situation=p["situation"], representative_consent=True,
             description=p["description"] or _("Transferred from the service's journal (%(agency)s).")
             % {"agency": p["agency_text"] or "—"})
-        child, known = _person(p["child"], p["child_birth"])
+        child, known = _person(p["child"], p["child_birth"], service=service)
         linked += known
         ReferralPerson.objects.create(referral=referral, person=child, role=ReferralPerson.Role.CHILD)
         people = [(child, Participant.Role.CHILD)]
         if p["parent"] and p["parent"][1]:
-            parent, known = _person(p["parent"], None)
+            parent, known = _person(p["parent"], None, service=service)
             linked += known
             if parent.pk != child.pk:
                 ReferralPerson.objects.create(referral=referral, person=parent, role=ReferralPerson.Role.PARENT)

@@ -1,10 +1,13 @@
 """The person registry: match keys, the search before create, merging duplicates and undoing a merge."""
 
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import Agency
 from audit import log
 from lib.bulk import insert_rows
 from lib.errors import ActionError
@@ -78,19 +81,22 @@ def write_keys(rows):
     insert_rows(PersonKey, ["person", "key"], rows)
 
 
-def lookup(fields, *, exclude=(), limit=5):
+def lookup(fields, *, exclude=(), limit=5, within=None):
     """Registry persons likely to be the one described by fields (surname, name, patronymic, birth_date, sex).
 
     Returns [(person, probability, reasons)], best first. Reads at most LOOKUP_CANDIDATES key rows, so a look-up
-    costs the same at a thousand and at a million persons. Access is for the caller to decide.
+    costs the same at a thousand and at a million persons. `within`: a queryset of the persons the caller's
+    organisation may match against (people/access.py); None only for the region-wide duplicate scan.
     """
     query = matching.parse(None, fields.get("surname", ""), fields.get("name", ""), fields.get("patronymic", ""),
                            fields.get("birth_date"), fields.get("sex", ""))
     if not query.surname or not (query.name or query.initial):
         return []
     keys = matching.blocking_keys(query)
-    ids = set(PersonKey.objects.filter(key__in=keys).exclude(person__in=exclude)
-              .values_list("person_id", flat=True)[:LOOKUP_CANDIDATES])
+    rows = PersonKey.objects.filter(key__in=keys).exclude(person__in=exclude)
+    if within is not None:
+        rows = rows.filter(person__in=within.values("pk"))
+    ids = set(rows.values_list("person_id", flat=True)[:LOOKUP_CANDIDATES])
     found = []
     for person in Person.objects.filter(pk__in=ids):
         probability, reasons = matching.compare(query, parsed(person))
@@ -172,7 +178,12 @@ def mark_distinct(candidate: DuplicateCandidate, *, actor):
 
 def find_duplicates(*, threshold=matching.THRESHOLD):
     """Scan the registry and store new candidate pairs. Returns (pairs found, of them new)."""
-    persons = (Person.objects.filter(merged_into__isnull=True, depersonalised_at__isnull=True)
+    from .access import DRAFT
+
+    # Persons named only in unsent drafts are in nobody's part of the registry yet.
+    registered = Q(referral_roles__referral__isnull=False) & ~Q(referral_roles__referral__status=DRAFT)
+    in_use = Person.objects.filter(registered | Q(participations__isnull=False)).values("pk")
+    persons = (Person.objects.filter(merged_into__isnull=True, depersonalised_at__isnull=True, pk__in=in_use)
                .values_list("pk", "surname", "name", "patronymic", "birth_date", "sex"))
     records = [matching.parse(*row) for row in persons.iterator(chunk_size=5000)]
     existing = set(DuplicateCandidate.objects.values_list("first_id", "second_id"))
@@ -185,3 +196,24 @@ def find_duplicates(*, threshold=matching.THRESHOLD):
                                                  reasons=reasons))
     DuplicateCandidate.objects.bulk_create(candidates, batch_size=2000)
     return found, len(candidates)
+
+
+@transaction.atomic
+def ask_other_service(mine: Person, other: Person, *, actor):
+    """Tell the coordinators of the services holding `other` that the actor's service may work with the same
+    person. Their own record is linked for them; nothing of either record goes to the other side."""
+    from accounts.models import Role, User
+    from core.notify import notify
+
+    from .access import services_of
+
+    own = actor.agency_ids(Role.COORDINATOR)
+    services = services_of(other) - own
+    asking = ", ".join(Agency.objects.filter(pk__in=own).values_list("short_name", flat=True))
+    coordinators = User.objects.filter(memberships__agency_id__in=services,
+                                       memberships__role=Role.COORDINATOR).distinct()
+    notify(coordinators, _("The service «%(service)s» may be working with a person of your registry. "
+                           "Contact the service to find out; do not send personal data through the system.")
+           % {"service": asking}, url=reverse("person", args=[other.code]),
+           email_subject=_("A question from another service of the network"))
+    log.record(actor, "person.ask_service", mine, fields=[f"service:{pk}" for pk in sorted(services)])

@@ -56,15 +56,27 @@ def _row(record, found):
     return shown
 
 
-def records_about(person):
-    """[{"model", "title", "rows": [[(label, value)]]}] for every model holding records about the person."""
+def _scoped(model, rows, services):
+    """Only rows that belong to a sent referral to one of the services (None: no narrowing)."""
+    if services is None:
+        return rows
+    found = personal.declaration(model)
+    if not found.owner or personal.target_of(model, found.owner)._meta.label_lower != personal.REFERRAL:
+        return rows.none()
+    prefix = "" if found.owner == "pk" else found.owner + "__"
+    return rows.filter(**{f"{prefix}service_id__in": services}).exclude(**{f"{prefix}status": "draft"})
+
+
+def records_about(person, services=None):
+    """[{"model", "title", "rows": [[(label, value)]]}] for every model holding records about the person;
+    with `services`, only what belongs to their referrals and cases (each service sees its own part)."""
     sections, first = [], []
     for model, f in _links_to({Person}):
-        rows = list(model._base_manager.filter(**{f.name: person}).distinct())
+        rows = list(_scoped(model, model._base_manager.filter(**{f.name: person}), services).distinct())
         first.append((model, rows))
     for model, f in _links_to({m for m, _ in first}):
         parents = [r.pk for m, rows in first if m is f.related_model for r in rows]
-        rows = list(model._base_manager.filter(**{f"{f.name}__in": parents}).distinct())
+        rows = list(_scoped(model, model._base_manager.filter(**{f"{f.name}__in": parents}), services).distinct())
         first.append((model, rows))
     merged = {}
     for model, rows in first:

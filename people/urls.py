@@ -7,6 +7,7 @@ urlpatterns = [
     path("match/", views.person_match, name="person_match"),
     path("duplicates/", views.duplicates, name="duplicates"),
     path("duplicates/<int:pk>/", views.duplicate_decide, name="duplicate_decide"),
+    path("duplicates/<int:pk>/ask/", views.duplicate_ask, name="duplicate_ask"),
     path("merges/<int:pk>/undo/", views.merge_undo, name="merge_undo"),
     path("<str:code>/", views.person_detail, name="person"),
     path("<str:code>/export.pdf", views.person_export, name="person_export"),

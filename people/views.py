@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import Role
 from audit import log
 from audit.models import AuditEvent
 from lib.conflicts import ConflictError, conflict_rows
@@ -18,27 +19,34 @@ from lib.views import CappedPaginator, run_action
 
 from . import actions, registry
 from .access import (
+    DRAFT,
     can_search_registry,
+    cross_service_candidates,
     get_candidate_for_user,
+    get_cross_candidate_for_user,
     get_merge_for_user,
     get_person_for_user,
+    known_to_referrer,
     persons_visible_to,
     require_registry,
     sees_candidates,
-    visible_matches,
 )
 from .forms import PersonForm, SearchForm
 from .models import DuplicateCandidate, Person, PersonMerge
 from .subject import records_about
 
 
-def everything_about(person):
-    """All the system holds about one person, for a data-subject request (152-ФЗ, art. 14)."""
+def everything_about(person, user):
+    """What the viewer's service holds about one person, for the page and a data-subject request (152-ФЗ,
+    art. 14): its own referrals and cases only — another service's part of the registry stays with it."""
+    services = user.agency_ids(Role.COORDINATOR)
     return {
         "person": person,
-        "referrals": person.referral_roles.select_related("referral__agency", "referral__case"),
-        "participations": person.participations.select_related("case").prefetch_related("consents", "meetings"),
-        "records": records_about(person),
+        "referrals": person.referral_roles.filter(referral__service_id__in=services).exclude(
+            referral__status=DRAFT).select_related("referral__agency", "referral__case"),
+        "participations": person.participations.filter(case__service_id__in=services).select_related(
+            "case").prefetch_related("consents", "meetings"),
+        "records": records_about(person, services),
         "printed": timezone.localdate(),
     }
 
@@ -64,15 +72,16 @@ def person_detail(request, code):
             messages.success(request, _("The record has been corrected."))
             return redirect("person", code=person.code)
     merges = PersonMerge.objects.filter(kept=person).select_related("merged", "merged_by", "undone_by")
-    return render(request, "people/detail.html", {**everything_about(person), "form": form, "conflict": conflict,
-                                                  "merges": merges})
+    return render(request, "people/detail.html", {**everything_about(person, request.user), "form": form,
+                                                  "conflict": conflict, "merges": merges})
 
 
 @login_required
 def person_export(request, code):
     person = get_person_for_user(request.user, code)
     actions.record_export(request.user, person)
-    return download(render_pdf("people/export.html", everything_about(person)), f"subject-{person.code}.pdf")
+    return download(render_pdf("people/export.html", everything_about(person, request.user)),
+                    f"subject-{person.code}.pdf")
 
 
 @login_required
@@ -91,19 +100,24 @@ def person_match(request):
     form = SearchForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"known": False, "candidates": []})
-    found = registry.lookup(form.cleaned_data)
-    likely = [item for item in found if item[1] >= registry.matching.THRESHOLD]
-    log.record(request.user, "person.lookup", request.user, kind=AuditEvent.Kind.READ, fields=[f"found:{len(found)}"])
-    answer = {"known": bool(likely)}
-    if likely:
-        answer["message"] = _("A person with these details is already known to the service. "
+    if sees_candidates(request.user):
+        # The coordinator matches within the service's own part of the registry and sees why.
+        found = registry.lookup(form.cleaned_data, within=persons_visible_to(request.user))
+        known = any(item[1] >= registry.matching.THRESHOLD for item in found)
+    else:
+        found, known = [], known_to_referrer(request.user, form.cleaned_data)
+    log.record(request.user, "person.lookup", request.user, kind=AuditEvent.Kind.READ,
+               fields=[f"known:{int(known)}"])
+    answer = {"known": known}
+    if known:
+        # No reasons: «the same birth date» would let a sequence of look-ups recover one.
+        answer["message"] = _("A person with this name is already known to the service. "
                               "The coordinator will check and link the records; go on filling in the referral.")
-        answer["reasons"] = registry.describe(likely[0][2])
     if sees_candidates(request.user):
         answer["candidates"] = [
             {"code": p.code, "name": p.full_name, "birth_date": p.birth_date and p.birth_date.strftime("%d.%m.%Y"),
              "score": round(score, 2), "reasons": registry.describe(reasons)}
-            for p, score, reasons in visible_matches(request.user, found)
+            for p, score, reasons in found
         ]
     return JsonResponse(answer)
 
@@ -116,12 +130,15 @@ def registry_view(request):
     form = SearchForm(request.POST or None)
     results = None
     if request.method == "POST" and form.is_valid():
-        results = registry.for_display(visible_matches(request.user, registry.lookup(form.cleaned_data, limit=20)))
+        results = registry.for_display(registry.lookup(form.cleaned_data, limit=20,
+                                                       within=persons_visible_to(request.user)))
         log.record(request.user, "person.lookup", request.user, kind=AuditEvent.Kind.READ,
                    fields=[f"found:{len(results)}"])
     recent = persons_visible_to(request.user).filter(merged_into__isnull=True).order_by("-pk")
     page = CappedPaginator(recent, 30).get_page(request.GET.get("page"))
-    pending = DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.PENDING).count()
+    visible = persons_visible_to(request.user)
+    pending = DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.PENDING, first__in=visible,
+                                                second__in=visible).count()
     return render(request, "people/registry.html", {"form": form, "results": results, "page": page,
                                                     "pending": pending})
 
@@ -135,7 +152,18 @@ def duplicates(request):
     page = CappedPaginator(pending, 20).get_page(request.GET.get("page"))
     pairs = [(c, registry.describe(c.reasons)) for c in page.object_list]
     merges = PersonMerge.objects.filter(kept__in=visible).select_related("kept", "merged", "merged_by")[:20]
-    return render(request, "people/duplicates.html", {"pairs": pairs, "page": page, "merges": merges})
+    return render(request, "people/duplicates.html", {"pairs": pairs, "page": page, "merges": merges,
+                                                      "elsewhere": cross_service_candidates(request.user)})
+
+
+@login_required
+@require_POST
+def duplicate_ask(request, pk):
+    """Ask the other service about a person it may also know: a notice to its coordinators, no data."""
+    candidate, mine, other = get_cross_candidate_for_user(request.user, pk)
+    run_action(request, lambda: registry.ask_other_service(mine, other, actor=request.user),
+               _("The other service has been asked. Its coordinator will contact you."))
+    return redirect("duplicates")
 
 
 @login_required

@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from audit import log
 from lib.errors import ActionError
 from lib.state import check_transition
-from people import registry
-from people.matching import THRESHOLD
+from people.access import known_to_referrer
 from people.models import Person
 
 from .models import Referral, ReferralPerson
@@ -41,7 +40,7 @@ def create_referral(*, actor, agency, service, fields, persons, submit):
     for person_fields, role in persons:
         person = Person.objects.create(**person_fields)
         # Search before create: a likely earlier record is flagged for the coordinator, who links it.
-        known = any(found[1] >= THRESHOLD for found in registry.lookup(person_fields, exclude=[person.pk]))
+        known = known_to_referrer(actor, person_fields)
         ReferralPerson.objects.create(referral=referral, person=person, role=role, possibly_known=known)
     log.record(actor, "referral.create", referral, fields=[*fields, "persons"])
     if submit:

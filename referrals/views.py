@@ -17,7 +17,7 @@ from cases.forms import PlanDecisionForm
 from lib.files import download
 from lib.views import CappedPaginator, run_action
 from people import registry
-from people.access import visible_matches
+from people.access import persons_visible_to, visible_matches
 from people.models import Person
 
 from . import actions
@@ -102,7 +102,8 @@ def referral_detail(request, code):
 
 def registry_matches(user, person):
     """Earlier registry records this person may duplicate, as far as the coordinator may see them."""
-    found = registry.lookup(model_to_dict(person, fields=Person.EDITABLE), exclude=[person.pk])
+    found = registry.lookup(model_to_dict(person, fields=Person.EDITABLE), exclude=[person.pk],
+                            within=persons_visible_to(user))
     return registry.for_display(visible_matches(user, found))
 
 

@@ -121,6 +121,9 @@ TABLE = {
     "duplicates": ("get", lambda w: reverse("duplicates"), expect(ok=COORDINATORS, default=403)),
     "duplicate_decide": ("post", lambda w: reverse("duplicate_decide", args=[w.candidate.pk]),
                          expect(ok={"coordinator"}, default=403, ok_code=None, missing={"coordinator_b"})),
+    # Asking another service concerns a pair with one record on each side; the world's pair is within one.
+    "duplicate_ask": ("post", lambda w: reverse("duplicate_ask", args=[w.candidate.pk]),
+                      expect(default=403, ok_code=None, missing=COORDINATORS)),
     "merge_undo": ("post", lambda w: reverse("merge_undo", args=[w.merge.pk]),
                    expect(ok={"coordinator"}, default=403, ok_code=None, missing={"coordinator_b"})),
     "person_link": ("post", lambda w: reverse("person_link", args=[w.case.referral.persons.first().person.code]),

@@ -54,3 +54,112 @@ def test_the_webhook_tells_the_agency_no_more_than_its_page(cast, make_case):
 def test_the_organiser_does_not_read_the_case_library(client, cast):
     client.force_login(cast.organiser)
     assert client.get(reverse("library")).status_code == 403
+
+
+# --- the person registry: each service its own part ---------------------------------------------------------------
+
+def _journal(path, person):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Дата", "ФИО ребенка", "Дата рождения", "Программа"])
+    book.active.append(["01.02.2024", f"{person.surname} {person.name} {person.patronymic}",
+                        person.birth_date.strftime("%d.%m.%Y"), "медиация"])
+    book.save(path)
+    return path
+
+
+def _import(path, service, actor):
+    from cases import journal_import
+
+    preview = journal_import.check(journal_import.read(path), service)
+    return journal_import.commit(preview, service=service, actor=actor, file_name="j.xlsx", file_hash="h")
+
+
+def test_another_service_importing_a_child_of_the_first_gets_its_own_record_and_no_data(
+        client, cast, make_case, tmp_path):
+    from people.models import Person
+    from people.registry import find_duplicates
+
+    case = make_case(upto=CaseStatus.PROGRAM)
+    child = case.referral.persons.get(role="child").person
+    child.address = "ул. Секретная, 7"
+    child.save()
+    _import(_journal(tmp_path / "b.xlsx", child), cast.service_b, cast.coordinator_b)
+    theirs = Person.objects.exclude(pk=child.pk).get(surname=child.surname, name=child.name)
+    assert theirs.referral_roles.get().referral.service == cast.service_b
+
+    client.force_login(cast.coordinator_b)
+    assert client.get(reverse("person", args=[child.code])).status_code == 404
+    assert client.get(reverse("person_export", args=[child.code])).status_code == 404
+    page = client.get(reverse("person", args=[theirs.code])).content.decode()
+    assert "Секретная" not in page and case.journal_number not in page
+    # The nightly scan tells each side only that another service may know the person.
+    find_duplicates()
+    page = client.get(reverse("duplicates")).content.decode()
+    assert "Возможно, известен другой службе сети" in page and "Служба «Открытая дверь»" in page
+    assert child.code not in page and "Секретная" not in page
+    from people.models import DuplicateCandidate
+
+    candidate = DuplicateCandidate.objects.get()
+    assert client.post(reverse("duplicate_ask", args=[candidate.pk])).status_code == 302
+    from core.models import Notification
+
+    note = Notification.objects.get(user=cast.coordinator)
+    assert "Служба Велиж" in note.text and note.url == reverse("person", args=[child.code])
+    # The first service sees the same from its side, and neither can merge across.
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("duplicates")).content.decode()
+    assert "Служба Велиж" in page and theirs.code not in page
+    assert client.post(reverse("duplicate_decide", args=[candidate.pk]), {"decision": "keep_first"}).status_code == 404
+
+
+def test_a_person_page_shows_only_the_viewers_service_part(client, cast, make_case, make_referral):
+    from referrals.models import Referral
+
+    case = make_case(upto=CaseStatus.PROGRAM)
+    child = case.referral.persons.get(role="child").person
+    # Legacy data: one record named in referrals to both services.
+    other = make_referral(author=cast.outsider)
+    Referral.objects.filter(pk=other.pk).update(service=cast.service_b)
+    other.persons.create(person=child, role="child")
+    client.force_login(cast.coordinator_b)
+    page = client.get(reverse("person", args=[child.code])).content.decode()
+    assert "КДНиЗП Велиж" in page and "КДНиЗП Гагарин" not in page
+    assert case.journal_number not in page
+
+
+def test_persons_of_an_unsent_draft_are_in_nobodys_registry(client, cast, make_referral):
+    draft = make_referral(submit=False)
+    child = draft.persons.get(role="child").person
+    client.force_login(cast.coordinator)
+    assert client.get(reverse("person", args=[child.code])).status_code == 404
+    assert child.code not in client.get(reverse("registry")).content.decode()
+    fields = {"surname": child.surname, "name": child.name, "patronymic": child.patronymic,
+              "birth_date": child.birth_date.isoformat()}
+    assert client.post(reverse("person_match"), fields).json()["candidates"] == []
+    client.force_login(cast.guardian)
+    assert client.post(reverse("person_match"), fields).json()["known"] is False
+
+
+def test_the_look_up_answers_within_the_territory_and_never_reveals_a_birth_date(client, cast, make_referral,
+                                                                                 settings):
+    import datetime
+
+    settings.OPENDOOR_MATCH_PER_MINUTE = 1000  # the attack is allowed as many look-ups as it likes
+    child = make_referral().persons.get(role="child").person
+    fields = {"surname": child.surname, "name": child.name, "patronymic": child.patronymic}
+    client.force_login(cast.outsider)  # a commission of another district
+    assert client.post(reverse("person_match"), {**fields, "birth_date": child.birth_date.isoformat()}
+                       ).json()["known"] is False
+    client.force_login(cast.teacher)  # a school of the same district
+    answers = set()
+    day = datetime.date(child.birth_date.year, 1, 1)
+    for n in range(64):
+        answer = client.post(reverse("person_match"),
+                             {**fields, "birth_date": (day + datetime.timedelta(days=n * 5)).isoformat()}).json()
+        assert "reasons" not in answer and "candidates" not in answer
+        answers.add(answer["known"])
+    answer = client.post(reverse("person_match"), {**fields, "birth_date": child.birth_date.isoformat()}).json()
+    answers.add(answer["known"])
+    assert answers == {True}  # the same answer whatever the date: nothing to search by
