@@ -24,7 +24,28 @@ MONTHS = ["январь", "февраль", "март", "апрель", "май"
 _MONTH_STEMS = ["январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр",
                 "декабр"]
 _MONTH_WORD = r"(?:январ[а-яё]*|феврал[а-яё]*|март[а-яё]*|апрел[а-яё]*|ма[йяюе]|июн[а-яё]*|июл[а-яё]*|август[а-яё]*" \
-              r"|сентябр[а-яё]*|октябр[а-яё]*|ноябр[а-яё]*|декабр[а-яё]*)"
+              r"|сентябр[а-яё]*|октябр[а-яё]*|ноябр[а-яё]*|декабр[а-яё]*" \
+              r"|(?:янв|фев|мар|апр|авг|сент?|окт|нояб?|дек)\.)"  # «05 мар. 2014»
+_MONTH_BY_PREFIX = {"янв": 1, "фев": 2, "мар": 3, "апр": 4, "май": 5, "мая": 5, "мае": 5, "маю": 5, "июн": 6,
+                    "июл": 7, "авг": 8, "сен": 9, "окт": 10, "ноя": 11, "дек": 12}
+
+# Numbers written in words, as dates are in letters and statements («пятого марта две тысячи четырнадцатого
+# года»): stems of ordinals and cardinals with their values; a number is the sum of its words.
+_NUMBER_STEMS = [
+    ("одиннадцат", 11), ("двенадцат", 12), ("тринадцат", 13), ("четырнадцат", 14), ("пятнадцат", 15),
+    ("шестнадцат", 16), ("семнадцат", 17), ("восемнадцат", 18), ("девятнадцат", 19), ("двадцат", 20),
+    ("двадцать", 20), ("тридцат", 30), ("тридцать", 30), ("сорок", 40), ("пятидесят", 50), ("пятьдесят", 50),
+    ("шестидесят", 60), ("шестьдесят", 60), ("семидесят", 70), ("семьдесят", 70), ("восьмидесят", 80),
+    ("восемьдесят", 80), ("девяност", 90), ("девяносто", 90), ("двухтысячн", 2000), ("тысячн", 1000),
+    ("перв", 1), ("втор", 2), ("трет", 3), ("четв", 4), ("пят", 5), ("шест", 6), ("седьм", 7), ("восьм", 8),
+    ("девят", 9), ("десят", 10), ("один", 1), ("два", 2), ("три", 3), ("четыре", 4), ("семь", 7), ("восемь", 8),
+]
+_NUMBER_WORD = r"(?:" + "|".join(stem for stem, _ in _NUMBER_STEMS) + r")[а-яё]*"
+_DAY_IN_WORDS = r"(?:(?:двадцать|тридцать)\s+)?" + _NUMBER_WORD
+_YEAR_IN_WORDS = (r"(?:две\s+тысячи|тысяча\s+девятьсот|двухтысячн[а-яё]*)(?:\s+" + _NUMBER_WORD + r"){0,2}")
+_DATE_IN_WORDS = re.compile(
+    r"(?<![А-Яа-яЁё])(" + _DAY_IN_WORDS + r")\s+(" + _MONTH_WORD + r")(?:\s+(" + _YEAR_IN_WORDS +
+    r")(?:\s+год[а-яё]*)?)?", re.I)
 
 # Kinds, what replaces them, and which wins when two overlap (higher first).
 KNOWN, EMAIL, LINK, DOCUMENT, PHONE, ADDRESS, BIRTH, DATE, NUMBER, PERSON, PLACE, ORG = (
@@ -114,6 +135,15 @@ class Result:
 # Every pattern that starts with a repeated class has a look-behind for that class, so a match is tried only where
 # a run begins: a 20,000-digit or 20,000-letter line is scanned once, not once per position (linear, not quadratic).
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# «ivanova собака mail точка ru», «petrov (at) yandex (dot) ru»
+_EMAIL_SPOKEN = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9._+-]+\s*[\[(]?\s*(?:собака|собачка|at)\s*[\])]?\s*[A-Za-z0-9-]+"
+    r"(?:\s*[\[(]?\s*(?:точка|dot)\s*[\])]?\s*[A-Za-z]{2,6})+", re.I)
+# «телеграм petrov_dad», «ник в вк: mama_ivanova», «WhatsApp: ivanova»
+_MESSENGER = re.compile(
+    r"(?:телеграм[а-яё]*|телеграмм[а-яё]*|telegram|tg|тг|ватсап[а-яё]*|вотсап[а-яё]*|whatsapp|вайбер[а-яё]*|viber|"
+    r"вк|vk|вконтакте|инстаграм[а-яё]*|инста|instagram|skype|скайп[а-яё]*|одноклассник[а-яё]*|ник[а-яё]*|"
+    r"логин[а-яё]*)(?:\s+(?:в|во)\s+[а-яё]+)?\s*[:\-–]?\s*@?(?P<handle>[A-Za-z][A-Za-z0-9_.]{2,})(?![\w@])", re.I)
 _LINK = re.compile(r"(?:https?://|www\.)\S+?(?=[.,;:!?)»]*(?:\s|$))"
                    r"|\b(?:vk\.com|vk\.ru|t\.me|ok\.ru|instagram\.com|youtube\.com)/\S+?(?=[.,;:!?)»]*(?:\s|$))"
                    r"|(?<![\w@])@[A-Za-z0-9_.]{3,}", re.I)
@@ -507,6 +537,8 @@ def _phone_spans(text):
     for match in _PHONE_CANDIDATE.finditer(text):
         chunk = match.group(0).rstrip()
         digits = re.sub(r"\D", "", chunk)
+        if re.search(r"(?:паспорт[а-яё]*|серии|серия)\s*$", text[max(0, match.start() - 20):match.start()], re.I):
+            continue  # «паспорт 45 10 123456» is a document, not a phone
         plus = chunk.startswith("+") or chunk.startswith("(")
         if (len(digits) == 11 and digits[0] in "78") or (len(digits) == 10 and digits[0] in "3489") or \
                 (plus and 10 <= len(digits) <= 13):
@@ -521,6 +553,25 @@ def _phone_spans(text):
 _ADDRESS_CUE = re.compile(r"(?:по адресу|адрес(?:у)?(?: проживания| регистрации)?|прожива[юе]т|зарегистрирован[аы]?)"
                           r"\s*:\s*|по адресу\s+", re.I)
 _CLAUSE_END = re.compile(r";|\n|\.(?=\s+[А-ЯЁ]|\s*$)|\)|,\s*(?:тел|телефон|e-mail|почта)")
+
+
+# An agency named by its district («КДНиЗП Сафоновского района», «опека Велижского района») is context for the
+# reader, not the family's address: the district alone is kept after an agency's name.
+_AGENCY_BEFORE = re.compile(r"(?:КДН(?:иЗП)?|ПДН|ОДН|ОМВД|МВД|УСЗН|КЦСОН|СРЦН|опек[а-яё]*|комисси[а-яё]*|"
+                            r"служб[а-яё]*|отдел[а-яё]*|управлени[а-яё]*|администраци[а-яё]*|суд[а-яё]*|"
+                            r"центр[а-яё]*|полици[а-яё]*)\s*$", re.I)
+_DISTRICT_ONLY = re.compile(r"[А-ЯЁ][а-яё]+(?:ого|его|ой)\s+(?:района|р-на|округа|муниципального округа)", re.I)
+# «7 лет и 3 месяца»: an age to the month singles a child out; the years are enough for the reader.
+_AGE_MONTHS = re.compile(r"(?<!\d)(\d{1,2})\s+(лет|года?)\s+(?:и\s+)?(\d{1,2})\s+месяц[а-яё]*", re.I)
+
+
+def _agency_district(text, span):
+    """A place or organisation span that is only the district of an agency named just before it."""
+    if span.kind not in (PLACE, ADDRESS, ORG):
+        return False
+    district = _DISTRICT_ONLY.match(text, span.start)
+    return bool(district and district.end() >= span.end
+                and _AGENCY_BEFORE.search(text[max(0, span.start - 40):span.start]))
 
 
 def _address_spans(text):
@@ -570,6 +621,28 @@ def _document_spans(text):
     return spans
 
 
+def _month(word):
+    word = word.lower()
+    return _MONTH_BY_PREFIX.get(word[:3])
+
+
+def _number_in_words(words):
+    """The value of a number written in words («двадцать пятого» → 25, «две тысячи четырнадцатого» → 2014)."""
+    total = 0
+    for word in words.lower().split():
+        if word.startswith("тысяч") or word == "две":
+            total += 2000 if word == "две" else 0
+            continue
+        if word.startswith("девятьсот"):
+            total += 900
+            continue
+        if word == "тысяча":
+            total += 1000
+            continue
+        total += next((value for stem, value in _NUMBER_STEMS if word.startswith(stem)), 0)
+    return total
+
+
 def _date(day, month, year, today):
     try:
         if year is not None and year < 100:
@@ -588,12 +661,16 @@ def _date_spans(text, persons, today):
     for match in _DATE_ISO.finditer(text):
         found.append((match, _date(int(match.group(3)), int(match.group(2)), int(match.group(1)), today), True))
     for match in _DATE_WORDS.finditer(text):
-        stem = match.group(2).lower()
-        month = next((n for n, s in enumerate(_MONTH_STEMS, 1) if stem.startswith(s) and
-                      (s != "ма" or stem[:3] in ("май", "мая", "мае", "маю"))), None)
+        month = _month(match.group(2))
         if month:
             year = int(match.group(3)) if match.group(3) else None
             found.append((match, _date(int(match.group(1)), month, year, today), year is not None))
+    for match in _DATE_IN_WORDS.finditer(text):
+        month = _month(match.group(2))
+        day = _number_in_words(match.group(1))
+        if month and 1 <= day <= 31:
+            year = _number_in_words(match.group(3)) if match.group(3) else None
+            found.append((match, _date(day, month, year if year and year > 1900 else None, today), bool(year)))
     for match, day, has_year in found:
         if day is None:
             continue
@@ -729,9 +806,14 @@ def depersonalise(text: str, persons=(), today: datetime.date | None = None, use
     candidates = _known_spans(text, persons, words)
     candidates += [Span(m.start(), m.end(), EMAIL, MARKS[EMAIL]) for m in _EMAIL.finditer(text)]
     candidates += [Span(m.start(), m.end(), LINK, MARKS[LINK]) for m in _LINK.finditer(text)]
+    candidates += [Span(m.start(), m.end(), EMAIL, MARKS[EMAIL]) for m in _EMAIL_SPOKEN.finditer(text)]
+    candidates += [Span(m.start(), m.end(), BIRTH, f"[возраст: {_years(int(m.group(1)))}]")
+                   for m in _AGE_MONTHS.finditer(text)]
+    candidates += [Span(m.start("handle"), m.end("handle"), LINK, MARKS[LINK]) for m in _MESSENGER.finditer(text)]
     candidates += _phone_spans(text) + _document_spans(text) + _address_spans(text) + _date_spans(text, persons, today)
     candidates += _other_person_spans(text, words, ner_spans) + _place_and_org_spans(text, ner_spans)
     candidates += _known_details(text, persons)
+    candidates = [c for c in candidates if not _agency_district(text, c)]
     spans = _tidy(text, _resolve(text, candidates))
     out, at = [], 0
     for span in spans:
@@ -761,18 +843,27 @@ def _known_details(text, persons):
 
 
 def leaks(text: str, persons) -> list[str]:
-    """What of the known persons is still in a text a person edited: «name», «phone», «address», «birth date»."""
+    """What identifying is still in a text a person edited: a name of the known persons, a phone, an address, a
+    date of birth (in figures or in words, anyone's), an e-mail, a messenger handle or link, a document number."""
     found = []
     persons = list(persons)
     if _known_spans(text, persons, _words(text)):
         found.append("name")
     for span in _known_details(text, persons):
         found.append(span.kind)
-    births = {p.birth_date for p in persons if p.birth_date}
     for span in _date_spans(text, persons, timezone.localdate()):
-        if span.kind == BIRTH and any(b.strftime(fmt) in text[span.start:span.end]
-                                      for b in births for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y")):
+        if span.kind == BIRTH:
             found.append("birth")
+    if _AGE_MONTHS.search(text):
+        found.append("age")
+    if _EMAIL.search(text) or _EMAIL_SPOKEN.search(text):
+        found.append(EMAIL)
+    if _LINK.search(text) or _MESSENGER.search(text):
+        found.append(LINK)
+    phones = _phone_spans(text)
+    if any(span.kind == DOCUMENT and not any(p.start <= span.end and span.start <= p.end for p in phones)
+           for span in _document_spans(text)):
+        found.append(DOCUMENT)
     if _phone_spans(text):
         found.append(PHONE)
     for span in _address_spans(text):

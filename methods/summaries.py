@@ -101,4 +101,6 @@ def remaining(case, text):
 LEAK_LABELS = {
     "name": gettext_lazy("a name of a person of the case"), "phone": gettext_lazy("a phone number"),
     "address": gettext_lazy("an address"), "birth": gettext_lazy("a date of birth"),
+    "email": gettext_lazy("an e-mail address"), "link": gettext_lazy("a link or a messenger name"),
+    "document": gettext_lazy("a document number"), "age": gettext_lazy("an age to the month"),
 }

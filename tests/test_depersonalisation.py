@@ -146,3 +146,26 @@ def test_addresses_after_a_cue_and_car_numbers(text, secret):
     result = run(text).text
     assert secret not in result
     assert result.endswith(("работает.", "указан.", "записан."))
+
+
+def test_russian_dates_in_words_contacts_and_documents_are_removed_and_refused():
+    today = datetime.date(2026, 12, 6)
+    cases = {
+        "Мальчик родился 5 марта 2014 года.": ("5 марта", "2014"),
+        "родилась пятого марта две тысячи четырнадцатого года": ("пятого", "четырнадцатого"),
+        "Дата рождения: 05 мар. 2014": ("05 мар", "2014"),
+        "почта ivanova собака mail точка ru": ("ivanova",),
+        "Пишите на ivanova@mail.ru": ("ivanova",),
+        "ник в телеграме petrov_dad, ватсап +7 900 123 45 67": ("petrov_dad", "123 45 67"),
+        "СНИЛС 123-456-789 01, паспорт 45 10 123456": ("123-456-789", "123456"),
+        "свидетельство о рождении II-МЮ 654321": ("654321",),
+        "Ребёнку 7 лет и 3 месяца.": ("3 месяца",),
+    }
+    for text, gone in cases.items():
+        result = depersonalise(text, [], today=today).text
+        for piece in gone:
+            assert piece not in result, (text, result)
+        assert leaks(text, []), text  # sending the text as it is would be refused
+    # An agency named by its district stays: it is context, not the family's address.
+    kept = depersonalise("КДНиЗП Сафоновского района направила семью.", [], today=today).text
+    assert "КДНиЗП Сафоновского района" in kept
