@@ -17,7 +17,7 @@ from cases.models import Case, OutcomeReport, ProgramKind
 from lib.files import download
 from lib.pdf import render_pdf
 from lib.views import run_action
-from reports.monitoring import HIDDEN, SMALL_CELL
+from reports.protection import shown
 
 from . import access, actions, knowledge, summaries, training
 from .forms import (
@@ -251,10 +251,6 @@ def facilitator(request, pk):
     })
 
 
-def _small(n):
-    return HIDDEN if 0 < n < SMALL_CELL else n
-
-
 @login_required
 def network(request):
     """The region's services at a glance: staff, programs and outcomes in aggregate, no family's data."""
@@ -273,11 +269,13 @@ def network(request):
         kinds.setdefault(service_id, {})[kind] = n
     supervision = dict(SupervisionRequest.objects.exclude(status=SupervisionRequest.Status.DRAFT)
                        .filter(created_at__year=year).values_list("case__service_id").annotate(n=Count("id")))
-    # Counts of cases leave the service: under five families a cell is shown as «<5» (no totals are shown).
+    # Counts of cases leave the service: protected as every published count about families (0–4 is «<5»,
+    # the rest rounded to 5: reports/protection.py). Facilitators are staff, shown as they are.
+    figures = ("total", "programs", "reported", "agreements")
     rows = [{"service": s, "facilitators": staff.get(s.pk, 0),
-             "cases": {k: _small(v) for k, v in cases.get(s.pk, {}).items() if k != "service_id"},
-             "kinds": {k: _small(v) for k, v in kinds.get(s.pk, {}).items()},
-             "supervision": _small(supervision.get(s.pk, 0))} for s in services]
+             "cases": {k: shown(cases.get(s.pk, {}).get(k, 0)) for k in figures},
+             "kinds": {k: shown(kinds.get(s.pk, {}).get(k, 0)) for k, _label in ProgramKind.choices},
+             "supervision": shown(supervision.get(s.pk, 0))} for s in services]
     return render(request, "methods/network.html", {"rows": rows, "year": year, "kinds": ProgramKind.choices})
 
 

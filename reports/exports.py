@@ -47,7 +47,8 @@ def as_xlsx(report, scope_label):
         ws.append([str(_("Monitoring of the reconciliation service"))])
         ws.append([title])
         if report.get("protected"):
-            ws.append([str(_("Figures under 5 are hidden as «<5»."))])
+            ws.append([str(_("Protected figures: under 5 (zero included) shown as «<5», withheld as «…», "
+                             "the rest rounded to 5."))])
         ws.append([])
         ws.append([str(c) for c in columns])
         ws["A1"].font = Font(bold=True, size=13)

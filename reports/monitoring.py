@@ -1,8 +1,8 @@
 """The monitoring report (DESIGN §4.5): every figure is one aggregate query in the database.
 
-A figure about people (children, families) under SMALL_CELL in a breakdown is shown as "<5" to the analyst
-and in every export meant for outside the service, and one more cell is hidden when needed so that the
-hidden one cannot be derived from the total."""
+Exact figures are for the service that owns the data (a coordinator, scoped to their service); everyone else —
+the analyst, another service, any export marked protected — gets `protect(report)`: fixed periods, «<5» for
+0–4, complementary suppression, rounding to 5, no averages over fewer than 5 cases (reports/protection.py)."""
 
 import datetime
 from dataclasses import dataclass
@@ -18,10 +18,11 @@ from events.models import Certificate
 from referrals.models import Referral, Situation
 from safety.models import SafetyNotice
 
+from . import protection
 from .functions import DaysBetween, MonthStart, month_start_date
 
-SMALL_CELL = 5
-HIDDEN = "<5"
+SMALL_CELL = protection.THRESHOLD
+HIDDEN = protection.HIDDEN
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,17 @@ class Scope:
     end: datetime.date
     territory_id: int | None = None
     agency_id: int | None = None
+    service_id: int | None = None  # one service's own data (exact for its coordinator); None: the whole network
 
     def previous(self):
-        length = self.end - self.start + datetime.timedelta(days=1)
-        return Scope(self.start - length, self.start - datetime.timedelta(days=1), self.territory_id,
-                     self.agency_id)
+        """The calendar period of the same kind before a fixed period; else the same number of days before."""
+        fixed = protection.previous_period(self.start, self.end)
+        if fixed:
+            start, end = fixed
+        else:
+            length = self.end - self.start + datetime.timedelta(days=1)
+            start, end = self.start - length, self.start - datetime.timedelta(days=1)
+        return Scope(start, end, self.territory_id, self.agency_id, self.service_id)
 
     def moments(self):
         """The period as [first moment, moment after the last day) in local time: compared as stored,
@@ -50,6 +57,8 @@ class Scope:
             q &= Q(**{f"{prefix}agency__territory_id": self.territory_id})
         if self.agency_id:
             q &= Q(**{f"{prefix}agency_id": self.agency_id})
+        if self.service_id:
+            q &= Q(**{f"{prefix}service_id": self.service_id})
         return q
 
 
@@ -91,7 +100,8 @@ def _queries(scope: Scope) -> dict:
             agreements=Count("id", filter=Q(held=True, outcome__in=[Out.AGREEMENT, Out.PARTIAL])),
             days_to_report=Avg(DaysBetween(F("signed_at"), F("case__referral__created_at")))),
         "first_meetings": _aggregate(opened.annotate(first=Subquery(first_meeting)),
-                                     d=Avg(DaysBetween(F("first"), F("referral__submitted_on")))),
+                                     d=Avg(DaysBetween(F("first"), F("referral__submitted_on"))),
+                                     n=Count("first")),
         "by_source": _grouped(referrals, "agency__kind"),
         "by_situation": _grouped(referrals, "situation"),
         "by_kind": _grouped(opened, "program__kind"),
@@ -115,12 +125,13 @@ class _Compiled:
     like a prepared statement. Compiling thirteen ORM queries costs several times more than running them on a
     region's data; the querysets above stay the single definition of every figure."""
 
-    SENTINEL = Scope(datetime.date(1901, 2, 3), datetime.date(1902, 3, 4), 901_234_567, 901_234_568)
+    SENTINEL = Scope(datetime.date(1901, 2, 3), datetime.date(1902, 3, 4), 901_234_567, 901_234_568, 901_234_569)
     cache: dict = {}
 
     @classmethod
     def rows(cls, scope: Scope) -> dict:
-        key = (connection.vendor, connection.alias, bool(scope.territory_id), bool(scope.agency_id))
+        key = (connection.vendor, connection.alias, bool(scope.territory_id), bool(scope.agency_id),
+               bool(scope.service_id))
         plan = cls.cache.get(key)
         if plan is None:
             plan = cls.cache[key] = cls._plan(scope)
@@ -138,16 +149,17 @@ class _Compiled:
         ops = connection.ops
         return {"start": ops.adapt_datefield_value(scope.start), "end": ops.adapt_datefield_value(scope.end),
                 "first": ops.adapt_datetimefield_value(first), "after": ops.adapt_datetimefield_value(after),
-                "territory": scope.territory_id, "agency": scope.agency_id}
+                "territory": scope.territory_id, "agency": scope.agency_id, "service": scope.service_id}
 
     @classmethod
     def _plan(cls, scope):
         sentinel = Scope(cls.SENTINEL.start, cls.SENTINEL.end,
                          cls.SENTINEL.territory_id if scope.territory_id else None,
-                         cls.SENTINEL.agency_id if scope.agency_id else None)
+                         cls.SENTINEL.agency_id if scope.agency_id else None,
+                         cls.SENTINEL.service_id if scope.service_id else None)
         first, after = sentinel.moments()
         raw = {"start": sentinel.start, "end": sentinel.end, "first": first, "after": after,
-               "territory": sentinel.territory_id, "agency": sentinel.agency_id}
+               "territory": sentinel.territory_id, "agency": sentinel.agency_id, "service": sentinel.service_id}
         adapted = cls._values(sentinel)
         plan = {}
         for name, queryset in _queries(sentinel).items():
@@ -166,8 +178,9 @@ class _Constant:
 
 
 def _labelled(rows, labels):
+    """Every category, zeros included: a category that vanishes when it is empty would tell that it is."""
     counts = dict(rows)
-    return [(str(labels.get(key, key)), counts.get(key, 0)) for key in labels if counts.get(key, 0)]
+    return [(str(labels.get(key, key)), counts.get(key, 0)) for key in labels]
 
 
 def compute(scope: Scope) -> dict:
@@ -194,11 +207,21 @@ def compute(scope: Scope) -> dict:
         "safety_notices": rows["safety"][0][0] or 0,
         "days_to_first_meeting": _days(rows["first_meetings"][0][0]),
         "days_to_report": _days(days_to_report),
+        # How many cases each average is over: an average over fewer than 5 is not published.
+        "cases_in_averages": {"days_to_first_meeting": rows["first_meetings"][0][1] or 0,
+                              "days_to_report": (completed or 0) + (not_completed or 0),
+                              "agreement_share": completed or 0},
         "facilitators": rows["facilitators"][0][0] or 0,
         "people_trained": people_trained or 0,
         "certificates": certificates or 0,
-        "trend": [(month_start_date(month), n) for month, n in rows["trend"]],
+        # Every month of the period, zeros included, so that this period's bars and the previous one's pair by
+        # month, not by position.
+        "trend": _every_month(scope, {month_start_date(month): n for month, n in rows["trend"]}),
     }
+
+
+def _every_month(scope, counts):
+    return [(month, counts.get(month, 0)) for month in protection.months_of(scope.start, scope.end)]
 
 
 def _days(value):
@@ -211,30 +234,35 @@ PEOPLE_BREAKDOWNS = ["by_source", "by_situation", "by_kind", "not_completed_reas
 
 
 def suppress(values):
-    """Hide values under SMALL_CELL; when only one would be hidden, hide the next smallest too, so that
-    the hidden one cannot be derived from the column's total."""
-    small = [i for i, n in enumerate(values) if 0 < n < SMALL_CELL]
-    if len(small) == 1 and len(values) > 1:
-        others = sorted((n, i) for i, n in enumerate(values) if i not in small and n)
-        if others:
-            small.append(others[0][1])
-    return [HIDDEN if i in small else n for i, n in enumerate(values)]
+    """A column with a published total, as it may leave the service (reports/protection.py)."""
+    return protection.table(values)
+
+
+AVERAGES = ["days_to_first_meeting", "days_to_report", "agreement_share"]
 
 
 def protect(report: dict) -> dict:
-    """Hide figures under SMALL_CELL, and enough other cells that no hidden one follows from a total."""
+    """The report as it may leave the service that owns the data (the method: reports/protection.py)."""
     safe = dict(report)
     for key in PEOPLE_FIGURES:
-        value = report[key]
-        if 0 < value < SMALL_CELL:
-            safe[key] = HIDDEN
+        safe[key] = protection.shown(report[key])
+    # Parts of a published total: complementary suppression within each.
+    referrals_parts = protection.table([report["accepted"], report["declined"]], total_published=False)
+    safe["accepted"], safe["declined"] = referrals_parts
+    completed_parts = protection.table([report["completed"], report["not_completed"]])
+    safe["completed"], safe["not_completed"] = completed_parts
     for key in PEOPLE_BREAKDOWNS:
         rows = list(report[key])
-        values = suppress([n for _label, n in rows])
+        values = protection.table([n for _label, n in rows])
         safe[key] = [(label, value) for (label, _n), value in zip(rows, values, strict=True)]
-    if safe["agreements"] == HIDDEN or safe["completed"] == HIDDEN:
+    counts = report.get("cases_in_averages", {})
+    for key in AVERAGES:
+        safe[key] = protection.average(report[key], counts.get(key))
+    if not isinstance(safe["agreements"], int) or not isinstance(safe["completed"], int):
         safe["agreement_share"] = None
-    safe["trend"] = [(month, HIDDEN if 0 < n < SMALL_CELL else n) for month, n in report["trend"]]
+    months = protection.table([n for _month, n in report["trend"]])
+    safe["trend"] = [(month, value) for (month, _n), value in zip(report["trend"], months, strict=True)]
+    safe.pop("cases_in_averages", None)
     safe["protected"] = True
     return safe
 

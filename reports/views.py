@@ -22,11 +22,19 @@ from .forms import IndicatorForm, PeriodForm
 from .indicators import table as indicators_table
 from .models import Indicator
 from .monitoring import BREAKDOWN_LABELS, LABELS, Scope, compute, protect
+from .protection import fixed_period
 
 
-def exact_figures_allowed(user):
-    """The coordinator sees exact figures; the analyst only protected ones."""
-    return user.has_role(Role.COORDINATOR)
+def own_service(user):
+    """The service whose data the user may see exactly: the one they coordinate (None for everyone else)."""
+    services = sorted(user.agency_ids(Role.COORDINATOR))
+    return services[0] if services else None
+
+
+def may_edit_indicators(user):
+    """The region's grant indicators are kept by the coordinators of the region's main service."""
+    main = Agency.main_service()
+    return bool(main and main.pk in user.agency_ids(Role.COORDINATOR))
 
 
 def check_access(user):
@@ -37,16 +45,33 @@ def check_access(user):
 class ScopeForm(Form):
     start = forms.DateField(label=gettext_lazy("From"), widget=DateInput())
     end = forms.DateField(label=gettext_lazy("To"), widget=DateInput())
+    network = forms.BooleanField(label=gettext_lazy("The whole network (protected figures)"), required=False)
     territory = forms.ModelChoiceField(label=gettext_lazy("Territory"), queryset=Territory.objects.all(),
                                        required=False, empty_label=gettext_lazy("the whole region"))
     agency = forms.ModelChoiceField(label=gettext_lazy("Referring agency"), required=False,
                                     queryset=Agency.objects.exclude(kind=Agency.Kind.RECONCILIATION_SERVICE),
                                     empty_label=gettext_lazy("all agencies"))
 
+    def __init__(self, *args, exact_service=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.exact_service = exact_service
+        if exact_service is None:
+            del self.fields["network"]  # the analyst sees the network, protected, always
+
+    @property
+    def protected(self):
+        return self.exact_service is None or bool(self.is_bound and self.is_valid()
+                                                  and self.cleaned_data.get("network"))
+
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError(_("The end of the period cannot be before its start."))
+        protected = self.exact_service is None or data.get("network")
+        if protected and data.get("start") and data.get("end") and not fixed_period(data["start"], data["end"]):
+            # Two windows a day apart would tell what happened on that day.
+            raise forms.ValidationError(_("Protected figures are given for a calendar month, quarter or year. "
+                                          "Choose one of the quick periods or the first and last day of a month."))
         return data
 
 
@@ -62,17 +87,24 @@ def quarters(year):
 
 
 def scope_from(request):
+    """(form, scope, label, protected). A coordinator's figures are their own service's, exact; the network's
+    (or anyone else's view) are protected and for fixed periods only."""
     start, end = default_period()
-    form = ScopeForm(request.GET or None, initial={"start": start, "end": end})
+    service = own_service(request.user)
+    form = ScopeForm(request.GET or None, initial={"start": start, "end": end}, exact_service=service)
+    protected = service is None or bool(request.GET.get("protected")) or bool(request.GET.get("network"))
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
         territory, agency = d["territory"], d["agency"]
-        scope = Scope(d["start"], d["end"], territory.pk if territory else None, agency.pk if agency else None)
+        scope = Scope(d["start"], d["end"], territory.pk if territory else None, agency.pk if agency else None,
+                      None if protected else service)
     else:
         territory = agency = None
-        scope = Scope(start, end)
+        scope = Scope(start, end, service_id=None if protected else service)
     label = agency.name if agency else (territory.name if territory else _("the whole region"))
-    return form, scope, label
+    if scope.service_id:
+        label = f"{Agency.objects.get(pk=scope.service_id).name}: {label}"
+    return form, scope, label, protected
 
 
 def cached_compute(scope):
@@ -81,15 +113,15 @@ def cached_compute(scope):
     seconds = settings.OPENDOOR_REPORT_CACHE_SECONDS
     if not seconds:
         return compute(scope)
-    key = f"monitoring:{scope.start}:{scope.end}:{scope.territory_id}:{scope.agency_id}"
+    key = f"monitoring:{scope.start}:{scope.end}:{scope.territory_id}:{scope.agency_id}:{scope.service_id}"
     return cached_once(key, lambda: compute(scope), seconds)
 
 
 def build(request):
     check_access(request.user)
-    form, scope, label = scope_from(request)
+    form, scope, label, protected = scope_from(request)
     report, previous = cached_compute(scope), cached_compute(scope.previous())
-    if not exact_figures_allowed(request.user) or request.GET.get("protected"):
+    if protected:
         report, previous = protect(report), protect(previous)
     return form, report, previous, label
 
@@ -99,8 +131,9 @@ def report_context(report, previous, label):
         "service": Agency.main_service(),
         "report": report, "previous": previous, "scope_label": label,
         "figures": [(LABELS[k], report[k], previous[k]) for k in LABELS],
-        "breakdowns": [(BREAKDOWN_LABELS[k], report[k], charts.bars(report[k])) for k in BREAKDOWN_LABELS
-                       if report[k]],
+        "breakdowns": [(BREAKDOWN_LABELS[k], rows, charts.bars(rows)) for k, rows in
+                       ((k, report[k] if report.get("protected") else [(label, n) for label, n in report[k] if n])
+                        for k in BREAKDOWN_LABELS) if rows],
         "trend_chart": charts.columns(report["trend"], previous["trend"]),
     }
 
@@ -131,7 +164,7 @@ def monitoring_export(request, fmt):
 @login_required
 def indicators(request):
     check_access(request.user)
-    can_edit = request.user.has_role(Role.COORDINATOR)
+    can_edit = may_edit_indicators(request.user)
     indicator_form = IndicatorForm(request.POST if "add_indicator" in request.POST else None, prefix="i")
     period_form = PeriodForm(request.POST if "add_period" in request.POST else None, prefix="p")
     if request.method == "POST":

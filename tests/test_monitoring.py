@@ -9,10 +9,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Agency
 from cases import actions
 from cases.models import CaseStatus, Program
 from referrals import actions as referral_actions
 from reports.monitoring import HIDDEN, Scope, compute, protect
+from reports.protection import SUPPRESSED
 from safety.actions import default_recipients, open_notice
 
 S = CaseStatus
@@ -48,13 +50,18 @@ def test_every_figure(region):
         "adults": 7, "agreements": 7, "agreement_share": 100, "safety_notices": 1, "facilitators": 1,
         "days_to_first_meeting": 0.0, "days_to_report": 0.0,
     }
-    assert report["by_source"] == [("КДНиЗП", 12)]
-    assert report["by_situation"] == [("риск жестокого обращения с ребёнком в семье", 12)]
-    assert report["by_kind"] == [("восстановительная медиация", 7), ("семейная восстановительная встреча", 1),
-                                 ("круг сообщества", 2)]
-    assert report["not_completed_reasons"] == [("сторона отказалась", 2)]
-    assert report["followup"] == [("договор выполнен", 7)]
-    assert [n for _m, n in report["trend"]] == [12]
+    def nonzero(rows):
+        return [(label, n) for label, n in rows if n]
+
+    assert nonzero(report["by_source"]) == [("КДНиЗП", 12)]
+    assert nonzero(report["by_situation"]) == [("риск жестокого обращения с ребёнком в семье", 12)]
+    assert nonzero(report["by_kind"]) == [("восстановительная медиация", 7),
+                                          ("семейная восстановительная встреча", 1), ("круг сообщества", 2)]
+    assert nonzero(report["not_completed_reasons"]) == [("сторона отказалась", 2)]
+    assert nonzero(report["followup"]) == [("договор выполнен", 7)]
+    # Every category and every month is there, zeros included (a vanishing row would tell it is empty).
+    assert len(report["by_source"]) == len(Agency.Kind.choices) and len(report["trend"]) == 12
+    assert sum(n for _m, n in report["trend"]) == 12
     # The previous period is empty, and exactly reproducible.
     assert compute(region.previous())["referrals"] == 0
     assert compute(region) == report
@@ -67,15 +74,20 @@ def test_scope_by_territory_and_agency(region, cast):
     assert compute(mine)["referrals"] == 12
 
 
-def test_protection_hides_small_cells_and_one_more(region):
+def test_protection_hides_small_cells_withholds_complements_and_rounds(region):
     safe = protect(compute(region))
-    assert (safe["declined"], safe["not_completed"], safe["safety_notices"]) == (HIDDEN, HIDDEN, HIDDEN)
-    assert (safe["referrals"], safe["completed"], safe["minors"]) == (12, 7, 7)
-    # Two small cells in the same breakdown hide each other; a single small one takes the next smallest along.
-    assert safe["by_kind"] == [("восстановительная медиация", 7), ("семейная восстановительная встреча", HIDDEN),
-                               ("круг сообщества", HIDDEN)]
+    assert (safe["declined"], safe["safety_notices"]) == (HIDDEN, HIDDEN)
+    # 12 referrals and 7 minors are published rounded to 5; 7 completed beside 2 not completed is withheld («…»),
+    # not labelled «<5»: total minus the shown part must not give the 2.
+    assert (safe["referrals"], safe["minors"]) == (10, 5)
+    assert (safe["completed"], safe["not_completed"]) == (SUPPRESSED, HIDDEN)
+    assert safe["agreement_share"] is None
+    # The kinds: 7 / 1 / 2 / zeros — the small ones hold 3 together, so the 7 is withheld too.
+    kinds = dict(safe["by_kind"])
+    assert kinds["восстановительная медиация"] == SUPPRESSED and kinds["круг сообщества"] == HIDDEN
+    assert all(value in (HIDDEN, SUPPRESSED) for value in kinds.values())
     rows = protect({**compute(region), "by_kind": [("a", 20), ("b", 3), ("c", 9)]})["by_kind"]
-    assert rows == [("a", 20), ("b", HIDDEN), ("c", HIDDEN)]
+    assert rows == [("a", 20), ("b", HIDDEN), ("c", SUPPRESSED)]
 
 
 def test_analyst_never_sees_a_cell_under_five(client, cast, region):
@@ -88,7 +100,7 @@ def test_analyst_never_sees_a_cell_under_five(client, cast, region):
 
     numbers = [v for k, v in data["figures"].items() if k in PEOPLE_FIGURES and isinstance(v, int)]
     numbers += [n for rows in data["breakdowns"].values() for _l, n in rows if isinstance(n, int)]
-    assert numbers and all(n == 0 or n >= 5 for n in numbers if n is not None)
+    assert numbers and all(n >= 5 and n % 5 == 0 for n in numbers if n is not None)
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(client.get(reverse("monitoring_export", args=["xlsx"]) + query).content))
@@ -99,7 +111,7 @@ def test_analyst_never_sees_a_cell_under_five(client, cast, region):
     breakdowns = [row for ws in book.worksheets[1:] for row in ws.iter_rows(values_only=True)]
     values = [row[1] for row in figures + breakdowns if len(row) > 1]
     assert len(figures) == len(PEOPLE_FIGURES)
-    assert all(not (isinstance(v, int) and 0 < v < 5) for v in values)
+    assert all(not (isinstance(v, int) and (v < 5 or v % 5)) for v in values)
     assert "<5" in values
 
 
@@ -183,8 +195,9 @@ def test_coordinator_and_analyst_dashboards(client, cast, region):
     assert "Договорённость достигнута: <strong>7</strong>" in page
     client.force_login(cast.analyst)
     page = client.get(reverse("home")).content.decode()
-    assert "Гагаринский" in page and "<td>12</td>" in page
-    assert "<td>7</td>" in page and "Смирнов" not in page
+    # Protected: with another territory at zero, the 12 would follow from the region's total — withheld.
+    assert "Гагаринский" in page and "<td>12</td>" not in page and "<td>…</td>" in page
+    assert "<td>7</td>" not in page and "Смирнов" not in page
 
 
 def test_people_trained_and_certificates(cast, region, make_event):

@@ -163,3 +163,86 @@ def test_the_look_up_answers_within_the_territory_and_never_reveals_a_birth_date
     answer = client.post(reverse("person_match"), {**fields, "birth_date": child.birth_date.isoformat()}).json()
     answers.add(answer["known"])
     assert answers == {True}  # the same answer whatever the date: nothing to search by
+
+
+# --- statistics that cannot be differenced ------------------------------------------------------------------------
+
+def _json(client, user, query):
+    import json
+
+    client.force_login(user)
+    return json.loads(client.get(reverse("monitoring_export", args=["json"]) + query).content)
+
+
+def test_outside_the_service_periods_are_calendar_months_quarters_or_years(client, cast, make_case):
+    import datetime
+
+    from django.utils import timezone
+
+    make_case(upto=CaseStatus.SCREENING)
+    today = timezone.localdate()
+    for user in (cast.analyst, cast.coordinator_b):
+        day = _json(client, user, f"?start={today}&end={today}&network=1")
+        # A one-day window is refused; the figures given are the year's.
+        assert day["period"] == {"from": f"{today.year}-01-01", "to": f"{today.year}-12-31"}
+        client.force_login(user)
+        page = client.get(reverse("monitoring") + f"?start={today}&end={today}&network=1").content.decode()
+        assert "календарный месяц, квартал или год" in page
+    month = datetime.date(today.year, today.month, 1)
+    data = _json(client, cast.analyst, f"?start={month}&end={month.replace(day=28) + datetime.timedelta(days=4)}")
+    assert data["period"]["from"] == f"{today.year}-01-01"  # 1st to 1st of next month is not a month either
+
+
+def test_zero_and_small_counts_look_the_same_and_averages_over_few_cases_are_withheld(client, cast, make_case):
+    make_case(upto=CaseStatus.FOLLOW_UP)
+    data = _json(client, cast.analyst, "")
+    from reports.monitoring import PEOPLE_FIGURES
+
+    for key in PEOPLE_FIGURES:
+        assert data["figures"][key] not in (0, 1, 2, 3, 4), key
+    assert data["figures"]["days_to_first_meeting"] is None and data["figures"]["agreement_share"] is None
+    for rows in data["breakdowns"].values():
+        assert all(n not in (0, 1, 2, 3, 4) for _label, n in rows)
+    assert all(n not in (0, 1, 2, 3, 4) for _month, n in data["trend"])
+
+
+def test_totals_minus_the_shown_parts_never_give_one_hidden_cell(cast, make_case, make_referral):
+    """Every table of the protected report, for a region of many small groups: wherever a cell is hidden, at
+    least two are, holding at least 5 together — subtracting gives only a protected sum."""
+    import datetime
+
+    from django.utils import timezone
+
+    from reports.monitoring import PEOPLE_BREAKDOWNS, Scope, compute, protect
+    from reports.protection import HIDDEN, SUPPRESSED, THRESHOLD
+
+    for _ in range(9):
+        make_referral()
+    make_referral(author=cast.teacher)
+    make_case(upto=CaseStatus.PROGRAM, author=cast.guardian)
+    today = timezone.localdate()
+    raw = compute(Scope(datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)))
+    safe = protect(raw)
+    tables = [(raw[k], safe[k]) for k in PEOPLE_BREAKDOWNS] + [(raw["trend"], safe["trend"])]
+    for rows, shown in tables:
+        hidden = [n for (_l, n), (_l2, s) in zip(rows, shown, strict=True) if s in (HIDDEN, SUPPRESSED)]
+        if hidden:
+            assert len(hidden) >= 2 and (sum(hidden) >= THRESHOLD or len(hidden) == len(rows)), (rows, shown)
+        for (_l, n), (_l2, s) in zip(rows, shown, strict=True):
+            assert s != HIDDEN or n < THRESHOLD  # «<5» is never a false label
+            assert s != SUPPRESSED or n >= THRESHOLD
+
+
+def test_a_second_service_sees_its_own_figures_exactly_and_the_network_protected(client, cast, make_case):
+    for _ in range(6):
+        make_case(upto=CaseStatus.SCREENING)
+    own = _json(client, cast.coordinator_b, "")
+    assert own["protected"] is False and own["figures"]["referrals"] == 0  # its own service: none
+    network = _json(client, cast.coordinator_b, "?network=1")
+    assert network["protected"] is True and network["figures"]["referrals"] == 5  # 6, rounded
+    first = _json(client, cast.coordinator, "")
+    assert first["protected"] is False and first["figures"]["referrals"] == 6
+    # Indicator periods belong to the region's main service, not to any coordinator of the network.
+    client.force_login(cast.coordinator_b)
+    response = client.post(reverse("indicators"), {"add_period": "1", "p-indicator": "1"})
+    assert response.status_code == 403
