@@ -30,6 +30,7 @@ from .access import (
     persons_visible_to,
     require_registry,
     sees_candidates,
+    services_of,
 )
 from .forms import PersonForm, SearchForm
 from .models import DuplicateCandidate, Person, PersonMerge
@@ -42,6 +43,9 @@ def everything_about(person, user):
     services = user.agency_ids(Role.COORDINATOR)
     return {
         "person": person,
+        # A record another service's part also holds (from before the registry was divided): its contact
+        # details may have been entered there, so they are neither shown nor corrected here.
+        "shared": bool(services_of(person) - services),
         "referrals": person.referral_roles.filter(referral__service_id__in=services).exclude(
             referral__status=DRAFT).select_related("referral__agency", "referral__case"),
         "participations": person.participations.filter(case__service_id__in=services).select_related(
@@ -56,6 +60,11 @@ def everything_about(person, user):
 def person_detail(request, code):
     person = get_person_for_user(request.user, code)
     log.record_read(request.user, person)
+    if services_of(person) - request.user.agency_ids(Role.COORDINATOR):
+        if request.method == "POST":
+            raise PermissionDenied
+        return render(request, "people/detail.html", {**everything_about(person, request.user), "form": None,
+                                                      "merges": []})
     form = PersonForm(request.POST or None, instance=person, initial={"version": person.version})
     conflict = None
     if request.method == "POST" and form.is_valid():

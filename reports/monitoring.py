@@ -260,6 +260,9 @@ def protect(report: dict) -> dict:
         safe[key] = protection.average(report[key], counts.get(key))
     if not isinstance(safe["agreements"], int) or not isinstance(safe["completed"], int):
         safe["agreement_share"] = None
+    elif safe["agreement_share"] is not None:
+        # Exact shares beside rounded counts would narrow the counts down again: shares are rounded to 5 %.
+        safe["agreement_share"] = protection.BASE * int(safe["agreement_share"] / protection.BASE + 0.5)
     months = protection.table([n for _month, n in report["trend"]])
     safe["trend"] = [(month, value) for (month, _n), value in zip(report["trend"], months, strict=True)]
     safe.pop("cases_in_averages", None)

@@ -127,6 +127,15 @@ def test_a_person_page_shows_only_the_viewers_service_part(client, cast, make_ca
     page = client.get(reverse("person", args=[child.code])).content.decode()
     assert "КДНиЗП Велиж" in page and "КДНиЗП Гагарин" not in page
     assert case.journal_number not in page
+    # Contact details the first service holds are neither shown nor correctable by the second.
+    child.phone = "+7 900 555-44-33"
+    child.save()
+    page = client.get(reverse("person", args=[child.code])).content.decode()
+    assert "555-44-33" not in page
+    assert client.post(reverse("person", args=[child.code]), {"phone": "1"}).status_code == 403
+    from .test_documents import pdf_text
+
+    assert "555-44-33" not in pdf_text(client.get(reverse("person_export", args=[child.code])).content)
 
 
 def test_persons_of_an_unsent_draft_are_in_nobodys_registry(client, cast, make_referral):
