@@ -1,10 +1,11 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from lib.forms import Form, InputMixin
+from lib.forms import Form, InputMixin, ModelForm
 from lib.net import client_address
 
+from .models import Agency, Role, Territory
 from .security import normalise_login, record_failure, refusal
 
 
@@ -37,3 +38,73 @@ class LoginForm(InputMixin, AuthenticationForm):
 class CodeForm(Form):
     code = forms.CharField(label=_("Code"), max_length=20,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+
+class MembershipFields(Form):
+    """One role in one organisation."""
+
+    agency = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(active=True).order_by("short_name")
+
+
+class InviteForm(MembershipFields):
+    email = forms.EmailField(label=_("E-mail"), help_text=_("The invitation with the one-time link goes here."))
+    last_name = forms.CharField(label=_("Surname"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=150, required=False)
+    position = forms.CharField(label=_("Position"), max_length=150, required=False)
+    agency2 = forms.ModelChoiceField(label=_("Second organisation (if any)"), queryset=None, required=False)
+    role2 = forms.ChoiceField(label=_("Role there"), choices=[("", "—"), *Role.choices], required=False)
+
+    field_order = ["email", "last_name", "first_name", "patronymic", "position", "agency", "role", "agency2",
+                   "role2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency2"].queryset = self.fields["agency"].queryset
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("agency2")) != bool(data.get("role2")):
+            raise forms.ValidationError(_("For a second organisation choose both the organisation and the role."))
+        return data
+
+    def memberships(self):
+        d = self.cleaned_data
+        pairs = [(d["agency"], d["role"])]
+        if d.get("agency2") and d.get("role2"):
+            pairs.append((d["agency2"], d["role2"]))
+        return pairs
+
+
+class ResetRequestForm(InputMixin, PasswordResetForm):
+    pass
+
+
+class NewPasswordForm(InputMixin, SetPasswordForm):
+    pass
+
+
+class AgencyForm(ModelForm):
+    class Meta:
+        model = Agency
+        fields = ["kind", "short_name", "name", "territory", "address", "email", "phone", "head_position",
+                  "head_name", "outgoing_prefix"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = Territory.objects.filter(active=True)
+
+
+class TerritoryForm(ModelForm):
+    class Meta:
+        model = Territory
+        fields = ["name", "kind"]
+
+
+class DirectoryUploadForm(Form):
+    file = forms.FileField(label=_("Directory file (XLSX)"))

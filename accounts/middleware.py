@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from .security import two_factor_required
 
-OPEN_PATHS = ("/static/", "/healthz", "/logout/", "/2fa/", "/login/")
+OPEN_PATHS = ("/static/", "/healthz", "/logout/", "/2fa/", "/login/", "/password-reset/", "/account/set-password/")
 # The idle timeout (SESSION_COOKIE_AGE) slides with activity; the session is written at most once this often,
 # not on every request.
 TOUCH_SECONDS = 60

@@ -17,6 +17,8 @@ class Territory(models.Model):
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.DISTRICT)
+    # Deactivated, never deleted: referrals and statistics refer to it.
+    active = models.BooleanField(_("active"), default=True)
 
     personal_data = PersonalData(keep=("name", "kind"))
 
@@ -49,11 +51,18 @@ class Agency(models.Model):
         related_name="agencies",
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
+    email = models.EmailField(_("e-mail for notices"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # The letterhead and the signature of a service's documents.
+    head_position = models.CharField(_("position of the head (for signatures)"), max_length=150, blank=True)
+    head_name = models.CharField(_("head's name (for signatures)"), max_length=150, blank=True)
+    outgoing_prefix = models.CharField(_("prefix of outgoing numbers"), max_length=20, blank=True)
+    active = models.BooleanField(_("active"), default=True)
 
     personal_data = PersonalData(
-        # An organisation's own details, not a person's.
-        keep=("name", "short_name", "kind", "address", "email"),
+        # An organisation's own details; the head's name and position are printed on its letters.
+        keep=("name", "short_name", "kind", "address", "email", "phone", "head_position", "head_name",
+              "outgoing_prefix"),
     )
 
     class Meta:

@@ -1,10 +1,12 @@
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,10 +16,11 @@ from audit.models import AuditEvent
 from events.actions import hours_for
 from lib import totp
 from lib.errors import ActionError
+from lib.ratelimit import address_over_limit
 from lib.views import run_action
 
-from . import security
-from .forms import CodeForm
+from . import onboarding, security
+from .forms import CodeForm, InviteForm, MembershipFields, NewPasswordForm, ResetRequestForm
 from .models import Role, TOTPDevice, User
 
 
@@ -168,3 +171,107 @@ def user_unlock(request, pk):
     target = get_object_or_404(User, pk=pk)
     run_action(request, lambda: security.unlock(target, actor=request.user), _("The account has been unlocked."))
     return redirect("users")
+
+
+# --- staff accounts in the browser (accounts/onboarding.py) ---------------------------------------------------
+
+def _membership_list(user):
+    return [(m.agency, m.role) for m in user.memberships.select_related("agency")]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_invite(request):
+    """The administrator invites a person: memberships now, the password and second factor by their link."""
+    require_admin(request)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        done = run_action(request, lambda: onboarding.invite(
+            actor=request.user, email=d["email"], last_name=d["last_name"], first_name=d["first_name"],
+            patronymic=d["patronymic"], position=d["position"], memberships=form.memberships()),
+            _("The invitation has been sent."), form=form)
+        if done:
+            user, _link = done
+            return redirect("user_detail", pk=user.pk)
+    return render(request, "accounts/user_invite.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_detail(request, pk):
+    """One account: memberships, state, history of administrative acts; add or remove a role, deactivate."""
+    require_admin(request)
+    target = get_object_or_404(User, pk=pk)
+    add_form = MembershipFields(request.POST if "add_role" in request.POST else None, prefix="m")
+    if request.method == "POST":
+        current = _membership_list(target)
+        if "add_role" in request.POST and add_form.is_valid():
+            pair = (add_form.cleaned_data["agency"], add_form.cleaned_data["role"])
+            run_action(request, lambda: onboarding.set_roles(target, actor=request.user, memberships=current + [pair]),
+                       _("The role has been added."))
+        elif "remove_role" in request.POST:
+            keep = [(a, r) for a, r in current if f"{a.pk}:{r}" != request.POST.get("remove_role")]
+            run_action(request, lambda: onboarding.set_roles(target, actor=request.user, memberships=keep),
+                       _("The role has been removed."))
+        elif "deactivate" in request.POST:
+            run_action(request, lambda: onboarding.deactivate(target, actor=request.user),
+                       _("The account has been deactivated: its sessions and API keys have ended."))
+        elif "reactivate" in request.POST:
+            run_action(request, lambda: onboarding.reactivate(target, actor=request.user),
+                       _("The account is active again."))
+        elif "invite_again" in request.POST:
+            run_action(request, lambda: onboarding.resend_invitation(target, actor=request.user),
+                       _("The invitation has been sent again."))
+        if not add_form.errors:
+            return redirect("user_detail", pk=target.pk)
+    history = AuditEvent.objects.filter(object_type="user", object_code=str(target.pk)).select_related(
+        "actor").order_by("-at")[:50]
+    return render(request, "accounts/user_detail.html", {
+        "target": target, "memberships": target.memberships.select_related("agency"), "add_form": add_form,
+        "history": history, "invited": not target.has_usable_password()})
+
+
+class ResetPassword(auth_views.PasswordResetView):
+    """«Forgot your password?»: the same answer whether or not the address is known, a few requests per
+    address and minute; the link works once. A role with a second factor still needs it after the reset."""
+
+    form_class = ResetRequestForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        if address_over_limit(request, "password-reset", settings.OPENDOOR_RESET_PER_MINUTE):
+            messages.error(request, _("Too many requests from this address. Wait a minute and try again."))
+            return redirect("password_reset")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        self.extra_email_context = {"base_url": settings.OPENDOOR_BASE_URL}
+        return super().form_valid(form)
+
+
+class SetPassword(auth_views.PasswordResetConfirmView):
+    """The one-time link of an invitation or a reset: set the password, then (for roles that need it) connect
+    the authenticator app at once."""
+
+    form_class = NewPasswordForm
+    template_name = "accounts/set_password.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.user
+        log.record(user, "account.password_set", user, kind=AuditEvent.Kind.LOGIN)
+        if security.two_factor_required(user) and not TOTPDevice.objects.filter(
+                user=user, confirmed_at__isnull=False).exists():
+            link = security.enrolment_link(user)
+            return redirect(link.removeprefix(settings.OPENDOOR_BASE_URL))
+        messages.success(self.request, _("Your password has been set."))
+        return response
+
+    def get_success_url(self):
+        return reverse("home")

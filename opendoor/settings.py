@@ -224,6 +224,9 @@ OPENDOOR_REGISTER_PER_MINUTE = env_int("OPENDOOR_REGISTER_PER_MINUTE", 5)
 OPENDOOR_REGISTRATION_CONFIRM_HOURS = env_int("OPENDOOR_REGISTRATION_CONFIRM_HOURS", 48)
 # Registry look-ups per user and minute (search before create while typing a referral).
 OPENDOOR_MATCH_PER_MINUTE = env_int("OPENDOOR_MATCH_PER_MINUTE", 60)
+# «Forgot your password?» requests per address and minute; a link works once, for PASSWORD_RESET_TIMEOUT (3 days,
+# the life of an invitation too).
+OPENDOOR_RESET_PER_MINUTE = env_int("OPENDOOR_RESET_PER_MINUTE", 5)
 
 # Closed cases are depersonalised this many years after closing (152-ФЗ: no longer than needed).
 OPENDOOR_RETENTION_YEARS = env_int("OPENDOOR_RETENTION_YEARS", 5)

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import directory_views
 from accounts import views as account_views
 from accounts.forms import LoginForm
 from api import views as api_views
@@ -21,6 +22,19 @@ urlpatterns = [
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("account/logout-everywhere/", account_views.logout_everywhere, name="logout_everywhere"),
     path("users/", account_views.user_list, name="users"),
+    path("users/invite/", account_views.user_invite, name="user_invite"),
+    path("directory/", directory_views.directory_list, name="directory"),
+    path("directory/agencies/new/", directory_views.agency_edit, name="agency_new"),
+    path("directory/agencies/<int:pk>/", directory_views.agency_edit, name="agency_edit"),
+    path("directory/territories/new/", directory_views.territory_edit, name="territory_new"),
+    path("directory/territories/<int:pk>/", directory_views.territory_edit, name="territory_edit"),
+    path("directory/import/", directory_views.directory_import, name="directory_import"),
+    path("directory/sample.xlsx", directory_views.directory_sample, name="directory_sample"),
+    path("users/<int:pk>/", account_views.user_detail, name="user_detail"),
+    path("password-reset/", account_views.ResetPassword.as_view(), name="password_reset"),
+    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(
+        template_name="accounts/password_reset_done.html"), name="password_reset_done"),
+    path("account/set-password/<uidb64>/<token>/", account_views.SetPassword.as_view(), name="set_password"),
     path("users/<int:pk>/unlock/", account_views.user_unlock, name="user_unlock"),
     path("users/<int:pk>/enrolment-link/", account_views.user_enrolment_link, name="user_enrolment_link"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -107,6 +107,22 @@ TABLE = {
     "password_change_done": ("get", lambda w: reverse("password_change_done"), expect(ok=ALL)),
     "logout_everywhere": ("post", lambda w: reverse("logout_everywhere"), expect(ok=ALL, ok_code=None)),
     "users": ("get", lambda w: reverse("users"), expect(ok={"admin"}, default=403)),
+    "user_invite": ("get", lambda w: reverse("user_invite"), expect(ok={"admin"}, default=403)),
+    "user_detail": ("get", lambda w: reverse("user_detail", args=[w.case.facilitators.first().pk]),
+                    expect(ok={"admin"}, default=403)),
+    "directory": ("get", lambda w: reverse("directory"), expect(ok={"admin"}, default=403)),
+    "agency_new": ("get", lambda w: reverse("agency_new"), expect(ok={"admin"}, default=403)),
+    "agency_edit": ("get", lambda w: reverse("agency_edit", args=[w.case.service_id]),
+                    expect(ok={"admin"}, default=403)),
+    "territory_new": ("get", lambda w: reverse("territory_new"), expect(ok={"admin"}, default=403)),
+    "territory_edit": ("get", lambda w: reverse("territory_edit", args=[w.case.referral.agency.territory_id]),
+                       expect(ok={"admin"}, default=403)),
+    "directory_import": ("get", lambda w: reverse("directory_import"), expect(ok={"admin"}, default=403)),
+    "directory_sample": ("get", lambda w: reverse("directory_sample"), expect(ok={"admin"}, default=403)),
+    # Open to anyone: asking for a reset link tells nothing, and a wrong link shows «the link does not work».
+    "password_reset": ("get", lambda w: reverse("password_reset"), expect(ok=ALL)),
+    "password_reset_done": ("get", lambda w: reverse("password_reset_done"), expect(ok=ALL)),
+    "set_password": ("get", lambda w: reverse("set_password", args=["MQ", "wrong-token"]), expect(ok=ALL)),
     "user_enrolment_link": ("post", lambda w: reverse("user_enrolment_link", args=[w.case.facilitators.first().pk]),
                             expect(ok={"admin"}, default=403, ok_code=None)),
     "user_unlock": ("post", lambda w: reverse("user_unlock", args=[w.case.facilitators.first().pk]),
@@ -331,7 +347,7 @@ def test_access(client, cast, world, name):
 
 
 PUBLIC = {"home", "healthz", "login", "logout", "events", "event", "registration", "verify", "verify_form",
-          "verify_code",
+          "verify_code", "password_reset", "password_reset_done", "set_password",
           "api_schema", "api_docs"}  # the API's description is public; its data is not
 
 

@@ -1,0 +1,114 @@
+"""The directory pages: the administrator keeps territories, agencies and services of the network."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from audit import log
+from lib.errors import ActionError
+from lib.files import download
+
+from . import directory
+from .forms import AgencyForm, DirectoryUploadForm, TerritoryForm
+from .models import Agency, Territory
+from .views import require_admin
+
+PREVIEW_KEY = "directory-import"
+
+
+@login_required
+def directory_list(request):
+    require_admin(request)
+    query = request.GET.get("q", "").strip()[:100]
+    agencies = Agency.objects.select_related("territory").order_by("-active", "kind", "short_name")
+    if query:
+        agencies = agencies.filter(Q(short_name__icontains=query) | Q(name__icontains=query)
+                                   | Q(territory__name__icontains=query))
+    return render(request, "accounts/directory.html", {
+        "agencies": agencies[:500], "territories": Territory.objects.order_by("-active", "name"), "query": query,
+        "kinds": Agency.Kind.choices})
+
+
+def _save(request, form, action):
+    with transaction.atomic():
+        saved = form.save()
+        log.record(request.user, action, saved, fields=sorted(form.changed_data))
+    messages.success(request, _("Saved."))
+    return saved
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_edit(request, pk=None):
+    require_admin(request)
+    agency = get_object_or_404(Agency, pk=pk) if pk else None
+    form = AgencyForm(request.POST or None, instance=agency)
+    if request.method == "POST" and "active" in request.POST and agency:
+        # Deactivated, never deleted: its referrals, cases and memberships keep pointing at it.
+        agency.active = request.POST["active"] == "1"
+        agency.save(update_fields=["active"])
+        log.record(request.user, "directory.agency.active", agency, fields=["active"])
+        messages.success(request, _("Saved."))
+        return redirect("agency_edit", pk=agency.pk)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, "directory.agency")
+        return redirect("agency_edit", pk=saved.pk)
+    return render(request, "accounts/agency_form.html", {"form": form, "agency": agency})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def territory_edit(request, pk=None):
+    require_admin(request)
+    territory = get_object_or_404(Territory, pk=pk) if pk else None
+    form = TerritoryForm(request.POST or None, instance=territory)
+    if request.method == "POST" and "active" in request.POST and territory:
+        territory.active = request.POST["active"] == "1"
+        territory.save(update_fields=["active"])
+        log.record(request.user, "directory.territory.active", territory, fields=["active"])
+        return redirect("directory")
+    if request.method == "POST" and form.is_valid():
+        _save(request, form, "directory.territory")
+        return redirect("directory")
+    return render(request, "accounts/territory_form.html", {"form": form, "territory": territory})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def directory_import(request):
+    """Upload → preview with a Russian error per row → import the valid rows (kept in the session between)."""
+    require_admin(request)
+    form = DirectoryUploadForm(request.POST or None, request.FILES or None)
+    rows = None
+    if request.method == "POST" and "confirm" in request.POST:
+        stored = request.session.pop(PREVIEW_KEY, None)
+        if not stored:
+            messages.error(request, _("The preview has expired. Upload the file again."))
+            return redirect("directory_import")
+        created, updated = directory.apply([directory.Row(**row) for row in stored], actor=request.user)
+        messages.success(request, _("Imported: new — %(created)d, updated — %(updated)d.") % {
+            "created": created, "updated": updated})
+        return redirect("directory")
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = directory.read(form.cleaned_data["file"])
+        except ActionError as error:
+            form.add_error("file", str(error))
+        else:
+            request.session[PREVIEW_KEY] = [dict(row.__dict__) for row in rows if not row.errors]
+            labels = dict(Agency.Kind.choices)
+            for row in rows:
+                row.kind_label = labels.get(row.values.get("kind"), row.values.get("kind") or "—")
+    return render(request, "accounts/directory_import.html", {
+        "form": form, "rows": rows, "valid": sum(1 for r in rows or [] if not r.errors)})
+
+
+@login_required
+def directory_sample(request):
+    require_admin(request)
+    return download(directory.sample_file(), "directory-sample.xlsx")
+

@@ -1,0 +1,208 @@
+"""A region starts and staffs itself without a shell: start_region, invitations, leavers, password reset and the
+directory in the browser."""
+
+import io
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+from openpyxl import Workbook
+
+from accounts.models import Agency, Membership, Role, Territory, TOTPDevice, User
+from audit.models import AuditEvent
+
+
+def _link(text):
+    return re.search(r"https?://\S+/account/set-password/\S+/", text).group(0)
+
+
+def _path(link):
+    return re.sub(r"^https?://[^/]+", "", link)
+
+
+@pytest.fixture
+def outbox(settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    return django_capture_on_commit_callbacks
+
+
+def _start(capsys):
+    call_command("start_region", "--no-input", "--name", "Служба примирения Смоленской области",
+                 "--short-name", "Служба примирения", "--address", "г. Смоленск, ул. Ленина, 1",
+                 "--phone", "+7 4812 00-00-00", "--email", "service@region.example",
+                 "--head-position", "Руководитель службы", "--head-name", "Е. А. Соколова",
+                 "--outgoing-prefix", "СП-", "--admin-email", "admin@region.example",
+                 "--admin-last-name", "Петров", "--admin-first-name", "Сергей")
+    return capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_start_region_on_an_empty_database_and_the_first_administrators_link(capsys, client, settings):
+    settings.OPENDOOR_REQUIRE_2FA = True
+    out = _start(capsys)
+    service = Agency.objects.get()
+    assert (service.kind, service.head_name, service.outgoing_prefix) == (Agency.Kind.RECONCILIATION_SERVICE,
+                                                                         "Е. А. Соколова", "СП-")
+    admin = User.objects.get()
+    assert admin.memberships.get().role == Role.ADMIN and not admin.has_usable_password()
+    link = _path(_link(out))
+    page = client.get(link, follow=True)
+    assert "Задайте пароль" in page.content.decode()
+    response = client.post(page.redirect_chain[-1][0] if page.redirect_chain else link,
+                           {"new_password1": "Надёжный-пароль-2026", "new_password2": "Надёжный-пароль-2026"})
+    # The administrator needs a second factor: the next page connects the authenticator app.
+    assert response.status_code == 302 and "/2fa/enrol/" in response["Location"]
+    assert "QR" in client.get(response["Location"]).content.decode() or TOTPDevice.objects.filter(user=admin)
+    admin.refresh_from_db()
+    assert admin.check_password("Надёжный-пароль-2026")
+    # The link worked once.
+    assert "Ссылка не работает" in Client().get(link, follow=True).content.decode()
+    # A second start is refused: the database holds a region.
+    with pytest.raises(CommandError):
+        _start(capsys)
+
+
+@pytest.mark.django_db
+def test_start_region_refuses_a_missing_value():
+    with pytest.raises(CommandError):
+        call_command("start_region", "--no-input", "--name", "Служба")
+
+
+def test_the_administrator_invites_with_two_memberships_and_it_is_audited(client, cast, outbox):
+    client.force_login(cast.admin)
+    with outbox(execute=True):
+        response = client.post(reverse("user_invite"), {
+            "email": "Secretary@Safonovo.example", "last_name": "Иванова", "first_name": "Ольга",
+            "patronymic": "Петровна", "position": "ответственный секретарь", "agency": cast.commission.pk,
+            "role": Role.REFERRER, "agency2": cast.guardianship.pk, "role2": Role.REFERRER})
+    user = User.objects.get(email="secretary@safonovo.example")
+    assert response["Location"] == reverse("user_detail", args=[user.pk])
+    assert {(m.agency, m.role) for m in user.memberships.all()} == {(cast.commission, Role.REFERRER),
+                                                                  (cast.guardianship, Role.REFERRER)}
+    letter = mail.outbox[-1]
+    assert letter.to == ["secretary@safonovo.example"] and "Открытой двери" in letter.subject
+    assert user.username in letter.body
+    assert AuditEvent.objects.filter(action="user.invite", actor=cast.admin, object_code=str(user.pk)).exists()
+    # The person opens the link and logs in with the password they chose.
+    other = Client()
+    page = other.get(_path(_link(letter.body)), follow=True)
+    other.post(page.redirect_chain[-1][0], {"new_password1": "Секретарь-2026", "new_password2": "Секретарь-2026"})
+    assert other.get(reverse("referrals")).status_code == 200
+    # The same e-mail twice is refused in Russian, nothing created.
+    page = client.post(reverse("user_invite"), {"email": "secretary@safonovo.example", "last_name": "И",
+                                                "first_name": "О", "agency": cast.commission.pk,
+                                                "role": Role.REFERRER}).content.decode()
+    assert "уже есть" in page and User.objects.filter(email="secretary@safonovo.example").count() == 1
+
+
+def test_deactivating_a_leaver_ends_the_open_session_and_api_keys_and_keeps_history(client, cast):
+    from api import tokens
+
+    facilitator = Client()
+    facilitator.force_login(cast.facilitator)
+    assert facilitator.get(reverse("cases")).status_code == 200
+    token, _key = tokens.issue(agency=cast.commission, name="система КДН", scopes=["referrals:read"],
+                               actor=cast.admin)
+    client.force_login(cast.admin)
+    client.post(reverse("user_detail", args=[cast.facilitator.pk]), {"deactivate": "1"})
+    client.post(reverse("user_detail", args=[token.account.pk]), {"deactivate": "1"})
+    response = facilitator.get(reverse("cases"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert Membership.objects.filter(user=cast.facilitator).exists()  # the history stays
+    page = client.get(reverse("user_detail", args=[cast.facilitator.pk])).content.decode()
+    assert "user.deactivate" in page
+    # A role change is audited with what changed, and ends the person's sessions (they log in anew).
+    client.post(reverse("user_detail", args=[cast.secretary.pk]),
+                {"add_role": "1", "m-agency": cast.guardianship.pk, "m-role": Role.REFERRER})
+    row = AuditEvent.objects.filter(action="user.roles", object_code=str(cast.secretary.pk)).get()
+    assert row.fields == [f"+referrer@{cast.guardianship.pk}"]
+
+
+@pytest.mark.parametrize("login", ["secretary", "coordinator", "methodologist"])
+def test_only_the_administrator_manages_accounts_and_the_directory(client, cast, login):
+    client.force_login(getattr(cast, login))
+    for url in (reverse("user_invite"), reverse("directory"), reverse("directory_import"),
+                reverse("user_detail", args=[cast.facilitator.pk])):
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"deactivate": "1"}).status_code == 403
+    assert User.objects.get(pk=cast.facilitator.pk).is_active
+
+
+def test_password_reset_answers_the_same_for_unknown_addresses(client, cast, outbox, settings):
+    cast.secretary.email = "secretary@region.example"
+    cast.secretary.save()
+    with outbox(execute=True):
+        known = client.post(reverse("password_reset"), {"email": "secretary@region.example"})
+        unknown = client.post(reverse("password_reset"), {"email": "nobody@region.example"})
+    assert known["Location"] == unknown["Location"] == reverse("password_reset_done")
+    assert [m.to for m in mail.outbox] == [["secretary@region.example"]]
+    link = re.search(r"https?://\S+/account/set-password/\S+/", mail.outbox[0].body).group(0)
+    page = client.get(_path(link), follow=True)
+    client.post(page.redirect_chain[-1][0], {"new_password1": "Новый-пароль-77", "new_password2": "Новый-пароль-77"})
+    cast.secretary.refresh_from_db()
+    assert cast.secretary.check_password("Новый-пароль-77")
+    settings.OPENDOOR_RESET_PER_MINUTE = 2
+    for _ in range(3):
+        last = client.post(reverse("password_reset"), {"email": "nobody@region.example"}, follow=True)
+    assert "Слишком много запросов" in last.content.decode()
+
+
+def _directory_file(rows):
+    book = Workbook()
+    book.active.append(["Вид", "Краткое название", "Полное название", "Территория", "Адрес", "E-mail", "Телефон"])
+    for row in rows:
+        book.active.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    data.name = "directory.xlsx"
+    return data
+
+
+def test_the_directory_imports_with_a_preview_and_updates_on_a_second_import(client, cast):
+    client.force_login(cast.admin)
+    rows = [["КДНиЗП", "КДНиЗП Сафоново", "Комиссия Сафоновского района", "Сафоновский район", "", "k@s.example", ""],
+            ["гадалка", "Странная", "Неизвестно что", "", "", "", ""],
+            ["школа", "Школа № 2 Сафоново", "Школа № 2", "Сафоновский район", "", "не почта", ""]]
+    page = client.post(reverse("directory_import"), {"file": _directory_file(rows)}).content.decode()
+    assert "неизвестный вид «гадалка»" in page and "не является адресом" in page
+    assert "будет добавлена" in page
+    client.post(reverse("directory_import"), {"confirm": "1"})
+    agency = Agency.objects.get(short_name="КДНиЗП Сафоново")
+    assert agency.territory == Territory.objects.get(name="Сафоновский район") and agency.email == "k@s.example"
+    assert not Agency.objects.filter(short_name__in=["Странная", "Школа № 2 Сафоново"]).exists()
+    # Importing again updates instead of duplicating.
+    rows[0][5] = "new@s.example"
+    page = client.post(reverse("directory_import"), {"file": _directory_file(rows[:1])}).content.decode()
+    assert "будет обновлена" in page
+    client.post(reverse("directory_import"), {"confirm": "1"})
+    assert Agency.objects.filter(short_name="КДНиЗП Сафоново").count() == 1
+    assert Agency.objects.get(short_name="КДНиЗП Сафоново").email == "new@s.example"
+    # A file that is not a directory is refused in Russian; the sample file is one.
+    page = client.post(reverse("directory_import"), {"file": io.BytesIO(b"not xlsx")}).content.decode()
+    assert "не является файлом XLSX" in page or "Это не файл XLSX" in page
+    sample = io.BytesIO(client.get(reverse("directory_sample")).content)
+    sample.name = "sample.xlsx"
+    page = client.post(reverse("directory_import"), {"file": sample}).content.decode()
+    assert "будет добавлена" in page and "field-error" not in page
+
+
+def test_an_organisation_is_deactivated_not_deleted_and_leaves_the_forms(client, cast):
+    client.force_login(cast.admin)
+    client.post(reverse("agency_edit", args=[cast.far.pk]), {"active": "0"})
+    cast.far.refresh_from_db()
+    assert not cast.far.active
+    page = client.get(reverse("user_invite")).content.decode()
+    assert "КДНиЗП Велиж" not in page
+    response = client.post(reverse("agency_edit", args=[cast.commission.pk]), {
+        "kind": "commission", "short_name": "КДНиЗП Гагарин", "name": "Комиссия Гагаринского района",
+        "territory": cast.district.pk, "email": "kdn@gagarin.example", "head_position": "", "head_name": "",
+        "outgoing_prefix": "", "address": "", "phone": ""})
+    assert response.status_code == 302
+    cast.commission.refresh_from_db()
+    assert cast.commission.email == "kdn@gagarin.example"
