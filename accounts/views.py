@@ -1,3 +1,5 @@
+import re
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -9,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit import log
@@ -21,7 +24,7 @@ from lib.views import run_action
 
 from . import onboarding, security
 from .forms import CodeForm, InviteForm, MembershipFields, NewPasswordForm, ResetRequestForm
-from .models import Role, TOTPDevice, User
+from .models import Agency, Role, TOTPDevice, User
 
 
 def _safe_next(request):
@@ -225,11 +228,40 @@ def user_detail(request, pk):
                        _("The invitation has been sent again."))
         if not add_form.errors:
             return redirect("user_detail", pk=target.pk)
-    history = AuditEvent.objects.filter(object_type="user", object_code=str(target.pk)).select_related(
-        "actor").order_by("-at")[:50]
+    history = [(event, _history_label(event), _history_details(event)) for event in AuditEvent.objects.filter(
+        object_type="user", object_code=str(target.pk)).select_related("actor").order_by("-at")[:50]]
     return render(request, "accounts/user_detail.html", {
         "target": target, "memberships": target.memberships.select_related("agency"), "add_form": add_form,
         "history": history, "invited": not target.has_usable_password()})
+
+
+HISTORY_LABELS = {
+    "user.invite": gettext_lazy("invited"), "user.invite_again": gettext_lazy("invitation sent again"),
+    "user.roles": gettext_lazy("roles changed"), "user.deactivate": gettext_lazy("deactivated"),
+    "user.reactivate": gettext_lazy("activated again"), "account.password_set": gettext_lazy("password set"),
+    "account.2fa.enrol_link": gettext_lazy("link to connect the second factor"),
+    "account.unlock": gettext_lazy("unlocked"),
+}
+
+
+def _history_label(event):
+    return HISTORY_LABELS.get(event.action, event.action)
+
+
+def _history_details(event):
+    """«+referrer@12» → «добавлена роль: специалист … — КДНиЗП …», in words."""
+    agencies = {}
+    out = []
+    for field in event.fields:
+        match = re.fullmatch(r"([+-]|role:)(\w+)@(\d+)", field)
+        if not match:
+            out.append(field)
+            continue
+        sign, role, agency_id = match.groups()
+        agency = agencies.setdefault(agency_id, Agency.objects.filter(pk=agency_id).first())
+        text = f"{Role(role).label if role in Role.values else role} — {agency.short_name if agency else agency_id}"
+        out.append((_("role removed: %(role)s") if sign == "-" else _("role: %(role)s")) % {"role": text})
+    return "; ".join(out)
 
 
 class ResetPassword(auth_views.PasswordResetView):

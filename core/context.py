@@ -34,6 +34,7 @@ def navigation(request):
         items.append((reverse("events_manage"), _("Events")))
     if Role.ADMIN in roles:
         items.append((reverse("users"), _("Users")))
+        items.append((reverse("directory"), _("Directory")))
         items.append((reverse("audit"), _("Audit log")))
         items.append((reverse("api_tokens"), _("API keys")))
     agency = user.main_agency
