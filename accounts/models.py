@@ -84,6 +84,19 @@ class Agency(models.Model):
         return cls.objects.filter(kind=cls.Kind.RECONCILIATION_SERVICE).order_by("pk").first()
 
     @classmethod
+    def services(cls):
+        return cls.objects.filter(kind=cls.Kind.RECONCILIATION_SERVICE, active=True).order_by("pk")
+
+    @classmethod
+    def serving(cls, agency):
+        """The service a referral from `agency` goes to by default: the one of its territory, else the main one."""
+        if agency is not None and agency.territory_id:
+            local = cls.services().filter(territory_id=agency.territory_id).first()
+            if local:
+                return local
+        return cls.main_service()
+
+    @classmethod
     def service_named(cls, short_name=None):
         """A reconciliation service by its short name (for commands); without a name, the main service."""
         if not short_name:
@@ -154,6 +167,13 @@ class User(AbstractUser):
     @property
     def main_agency(self):
         return self.memberships_cached[0].agency if self.memberships_cached else None
+
+    def acting_agency(self, session, role=None):
+        """The organisation the user acts for: the one chosen in this session (remembered), if still theirs
+        (with `role`, if given); else their first."""
+        mine = [m.agency for m in self.memberships_cached if role is None or m.role == role]
+        chosen = session.get("acting_agency") if session is not None else None
+        return next((a for a in mine if a.pk == chosen), mine[0] if mine else None)
 
 
 class Membership(models.Model):

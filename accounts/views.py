@@ -128,6 +128,25 @@ def account(request):
 
 @login_required
 @require_POST
+def act_for(request):
+    """Choose which of one's organisations one acts for; remembered for the session."""
+    chosen = request.POST.get("agency", "")
+    if chosen.isdecimal() and int(chosen) in request.user.agency_ids():
+        request.session["acting_agency"] = int(chosen)
+        log.record(request.user, "account.act_for", request.user, kind=AuditEvent.Kind.LOGIN, fields=[chosen])
+    return redirect(_safe_back(request))
+
+
+def _safe_back(request):
+    target = request.META.get("HTTP_REFERER", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return reverse("home")
+
+
+@login_required
+@require_POST
 def logout_everywhere(request):
     security.logout_everywhere(request)
     messages.success(request, _("You have been logged out on every device."))

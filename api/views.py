@@ -161,7 +161,7 @@ class ReferralList(AuditedView, generics.ListCreateAPIView):
         submit = fields.pop("submit")
         agency = Agency.objects.filter(pk__in=request.user.agency_ids(Role.REFERRER)).order_by("pk").first()
         with transaction.atomic():
-            referral = actions.create_referral(actor=request.user, agency=agency, service=Agency.main_service(),
+            referral = actions.create_referral(actor=request.user, agency=agency, service=Agency.serving(agency),
                                                fields=fields, persons=persons, submit=submit)
         referral = Referral.objects.get(pk=referral.pk)
         return Response(s.ReferralSerializer(referral).data, status=201)

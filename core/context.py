@@ -23,7 +23,7 @@ def navigation(request):
         items.append((reverse("monitoring"), _("Monitoring")))
     if roles & {Role.METHODOLOGIST, Role.FACILITATOR, Role.COORDINATOR}:
         items.append((reverse("supervision_list"), _("Supervision")))
-    if roles & {Role.METHODOLOGIST, Role.FACILITATOR, Role.COORDINATOR, Role.ORGANISER}:
+    if roles & {Role.METHODOLOGIST, Role.FACILITATOR, Role.COORDINATOR}:
         items.append((reverse("library"), _("Case library")))
     if roles & {Role.METHODOLOGIST, Role.COORDINATOR}:
         items.append((reverse("facilitators"), _("Facilitators")))
@@ -37,7 +37,9 @@ def navigation(request):
         items.append((reverse("directory"), _("Directory")))
         items.append((reverse("audit"), _("Audit log")))
         items.append((reverse("api_tokens"), _("API keys")))
-    agency = user.main_agency
+    agency = user.acting_agency(request.session)
+    choices = list({m.agency_id: m.agency for m in user.memberships_cached}.values())
     unread = user.notifications.filter(read_at__isnull=True).count()
-    return {"nav_items": items, "nav_agency": agency, "nav_roles": [Role(r).label for r in user.roles],
+    return {"nav_items": items, "nav_agency": agency, "nav_agencies": choices if len(choices) > 1 else [],
+            "nav_roles": [Role(r).label for r in user.roles],
             "nav_unread": unread}

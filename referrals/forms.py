@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Agency
 from lib.forms import DateInput, Form, ModelForm, not_in_future
 from people.models import Person
 
@@ -20,9 +21,17 @@ class ReferralForm(ModelForm):
 
     FAMILY_CONFERENCE_FIELDS = ("concerns", "bottom_lines", "questions")
 
+    service = forms.ModelChoiceField(label=_("Reconciliation service"), queryset=Agency.objects.none(),
+                                     required=False, help_text=_("By default, the service of your territory."))
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["representative_consent"].required = False
+        self.fields["service"].queryset = Agency.services()
+        self.fields["service"].label_from_instance = lambda agency: agency.name
+        if self.fields["service"].queryset.count() == 1:  # one service in the region: nothing to choose
+            self.fields["service"].widget = forms.HiddenInput()
+        self.order_fields(["service"])
 
 
 class PersonRowForm(Form):

@@ -52,8 +52,8 @@ def referral_list(request):
 def referral_new(request):
     if not can_refer(request.user):
         raise PermissionDenied
-    agencies = Agency.objects.filter(pk__in=request.user.agency_ids(Role.REFERRER))
-    form = ReferralForm(request.POST or None)
+    agency = request.user.acting_agency(request.session, Role.REFERRER)
+    form = ReferralForm(request.POST or None, initial={"service": Agency.serving(agency)})
     persons = PersonFormSet(request.POST or None, prefix="persons")
     if request.method == "POST" and form.is_valid() and persons.is_valid():
         submit = "submit" in request.POST
@@ -61,15 +61,15 @@ def referral_new(request):
         referral = run_action(
             request,
             lambda: actions.create_referral(
-                actor=request.user, agency=agencies[0], service=Agency.main_service(), fields=form.cleaned_data,
-                persons=rows, submit=submit,
+                actor=request.user, agency=agency, service=form.cleaned_data["service"] or Agency.serving(agency),
+                fields={k: v for k, v in form.cleaned_data.items() if k != "service"}, persons=rows, submit=submit,
             ),
             _("The referral has been sent to the service.") if submit else _("The draft has been saved."),
             form=form,
         )
         if referral:
             return redirect("referral", code=referral.code)
-    return render(request, "referrals/new.html", {"form": form, "persons": persons, "agency": agencies[0]})
+    return render(request, "referrals/new.html", {"form": form, "persons": persons, "agency": agency})
 
 
 @login_required

@@ -107,6 +107,8 @@ TABLE = {
     "password_change_done": ("get", lambda w: reverse("password_change_done"), expect(ok=ALL)),
     "logout_everywhere": ("post", lambda w: reverse("logout_everywhere"), expect(ok=ALL, ok_code=None)),
     "users": ("get", lambda w: reverse("users"), expect(ok={"admin"}, default=403)),
+    # Choosing which of one's own organisations one acts for: any member, for their own memberships only.
+    "act_for": ("post", lambda w: reverse("act_for"), expect(ok=ALL, ok_code=None)),
     "user_invite": ("get", lambda w: reverse("user_invite"), expect(ok={"admin"}, default=403)),
     "user_detail": ("get", lambda w: reverse("user_detail", args=[w.case.facilitators.first().pk]),
                     expect(ok={"admin"}, default=403)),

@@ -206,3 +206,42 @@ def test_an_organisation_is_deactivated_not_deleted_and_leaves_the_forms(client,
     assert response.status_code == 302
     cast.commission.refresh_from_db()
     assert cast.commission.email == "kdn@gagarin.example"
+
+
+# --- the network of services for real ------------------------------------------------------------------------------
+
+def _referral_post(**extra):
+    data = {"situation": "cruelty_risk", "description": "Конфликт в семье.", "representative_consent": "on",
+            "persons-TOTAL_FORMS": "1", "persons-INITIAL_FORMS": "0", "persons-0-role": "child",
+            "persons-0-surname": "Петров", "persons-0-name": "Иван", "submit": "1"}
+    data.update(extra)
+    return data
+
+
+def test_a_referral_goes_to_the_service_of_the_referrers_territory_or_the_one_chosen(client, cast):
+    from referrals.models import Referral
+
+    client.force_login(cast.outsider)  # a commission of Велижский район, where the second service works
+    client.post(reverse("referral_new"), _referral_post())
+    assert Referral.objects.get().service == cast.service_b
+    client.force_login(cast.secretary)
+    client.post(reverse("referral_new"), _referral_post(service=cast.service_b.pk))
+    assert Referral.objects.filter(agency=cast.commission).get().service == cast.service_b
+    page = client.get(reverse("referral_new")).content.decode()
+    assert "Служба примирения Велижского района" in page  # the choice is offered, the local one preselected
+
+
+def test_a_user_of_two_agencies_picks_the_one_they_act_for(client, cast):
+    from referrals.models import Referral
+
+    Membership.objects.create(user=cast.secretary, agency=cast.school, role=Role.REFERRER)
+    client.force_login(cast.secretary)
+    page = client.get(reverse("home")).content.decode()
+    assert 'name="agency"' in page and "Школа № 1" in page
+    client.post(reverse("act_for"), {"agency": cast.school.pk})
+    client.post(reverse("referral_new"), _referral_post())
+    assert Referral.objects.get().agency == cast.school
+    # Someone else's organisation cannot be chosen.
+    client.post(reverse("act_for"), {"agency": cast.far.pk})
+    client.post(reverse("referral_new"), _referral_post())
+    assert set(Referral.objects.values_list("agency", flat=True)) == {cast.school.pk}
