@@ -16,9 +16,14 @@ def require_organiser(user):
         raise PermissionDenied
 
 
+def events_of_organiser(user):
+    """The events of the services where the user is an organiser."""
+    return Event.objects.filter(service_id__in=user.agency_ids(Role.ORGANISER))
+
+
 def get_event_for_organiser(user, code):
     require_organiser(user)
-    event = Event.objects.filter(code=code).first()
+    event = events_of_organiser(user).filter(code=code).first()
     if event is None:
         raise Http404
     return event

@@ -27,6 +27,9 @@ class Event(models.Model):
     online_link = models.URLField(_("online link"), blank=True)
     capacity = models.PositiveIntegerField(_("places"))
     organiser = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The service the event belongs to: only its organisers manage it.
+    service = models.ForeignKey("accounts.Agency", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="events", verbose_name=_("service"))
     training_hours = models.PositiveSmallIntegerField(_("training hours (0 if it does not count)"), default=0)
     min_sessions = models.PositiveSmallIntegerField(
         _("sessions to attend for a certificate"), default=1)
@@ -44,6 +47,15 @@ class Event(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if self.service_id is None and self.organiser_id:
+            from accounts.models import Agency, Membership, Role
+
+            own = Membership.objects.filter(user_id=self.organiser_id, role=Role.ORGANISER).order_by("pk").first()
+            self.service = own.agency if own else Agency.main_service()
+        super().save(*args, **kwargs)
+
 
     @property
     def dates(self):

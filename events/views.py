@@ -15,6 +15,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import Role
 from audit import log
 from audit.models import AuditEvent
 from lib.codes import normalise_check_code
@@ -23,7 +24,7 @@ from lib.ratelimit import address_over_limit
 from lib.views import run_action
 
 from . import actions, exports
-from .access import get_event_for_organiser, require_organiser
+from .access import events_of_organiser, get_event_for_organiser, require_organiser
 from .forms import EventForm, ImportForm, RegistrationForm, RevokeForm, SessionForm
 from .models import Certificate, Event, EventSession, Registration
 
@@ -104,11 +105,12 @@ def manage_list(request):
     if request.method == "POST" and form.is_valid():
         event = form.save(commit=False)
         event.organiser = request.user
+        event.service = request.user.acting_agency(request.session, Role.ORGANISER)
         event.save()
         log.record(request.user, "event.create", event, fields=sorted(form.changed_data))
         messages.success(request, _("The event has been created. Add its sessions."))
         return redirect("event_manage", code=event.code)
-    events = Event.objects.annotate(
+    events = events_of_organiser(request.user).annotate(
         confirmed=Count("registrations", filter=Q(registrations__status=R.CONFIRMED)),
         waiting=Count("registrations", filter=Q(registrations__status=R.WAITLIST)),
     )

@@ -245,3 +245,15 @@ def test_a_user_of_two_agencies_picks_the_one_they_act_for(client, cast):
     client.post(reverse("act_for"), {"agency": cast.far.pk})
     client.post(reverse("referral_new"), _referral_post())
     assert set(Referral.objects.values_list("agency", flat=True)) == {cast.school.pk}
+
+
+def test_events_belong_to_a_service_and_only_its_organisers_manage_them(client, cast, make_event):
+    event = make_event()
+    assert event.service == cast.service
+    other = User.objects.create_user("organiser_b", password="x")
+    Membership.objects.create(user=other, agency=cast.service_b, role=Role.ORGANISER)
+    client.force_login(other)
+    assert client.get(reverse("event_manage", args=[event.code])).status_code == 404
+    assert event.title not in client.get(reverse("events_manage")).content.decode()
+    client.force_login(cast.organiser)
+    assert client.get(reverse("event_manage", args=[event.code])).status_code == 200
