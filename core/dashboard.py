@@ -20,6 +20,7 @@ from cases.models import (
     journal_number,
 )
 from core.templatetags.ui import choice_labels
+from events.models import Certificate
 from methods.models import LibraryCase, SupervisionRequest
 from referrals.access import referrals_visible_to
 from referrals.lines import FIELDS as referral_fields
@@ -89,6 +90,29 @@ def panels_for(user):
         panels.append(("approve", _("Library stories to approve"), "story",
                        LibraryCase.objects.filter(status=LibraryCase.Status.PROPOSED,
                                                   service_id__in=user.agency_ids(Role.COORDINATOR))))
+    if Role.ADMIN in roles:
+        from accounts.models import Membership, User
+
+        people = User.objects.filter(Exists(Membership.objects.filter(user=OuterRef("pk")))).order_by("last_name")
+        panels.append(("invited", _("Invitations not yet accepted"), "user",
+                       people.filter(is_active=True, password__startswith="!")))
+        panels.append(("locked", _("Locked accounts"), "user", people.filter(locked_at__isnull=False)))
+        dormant = timezone.now() - datetime.timedelta(days=90)
+        panels.append(("dormant", _("Active accounts without a login for 90 days"), "user",
+                       people.filter(is_active=True, last_login__lt=dormant)))
+    if Role.ORGANISER in roles:
+        from events.access import events_of_organiser
+        from events.models import Registration
+
+        events = events_of_organiser(user)
+        panels.append(("upcoming", _("Upcoming events"), "event",
+                       events.filter(ends_on__gte=today).order_by("starts_on")))
+        panels.append(("to_confirm", _("Events with registrations to confirm"), "event",
+                       events.filter(Exists(Registration.objects.filter(
+                           event=OuterRef("pk"), status=Registration.Status.WAITLIST))).order_by("starts_on")))
+        panels.append(("certificates", _("Finished events without certificates"), "event",
+                       events.filter(ends_on__lt=today, ends_on__gte=today - datetime.timedelta(days=60))
+                       .exclude(Exists(Certificate.objects.filter(registration__event=OuterRef("pk"))))))
     built = [panel(key, title, kind, qs) for key, title, kind, qs in panels]
     unread = panel("notifications", _("New notifications"), "notification",
                    user.notifications.filter(read_at__isnull=True))

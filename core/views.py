@@ -19,6 +19,16 @@ def home(request):
     context = {"panels": panels_for(request.user), "today": timezone.localdate()}
     if request.user.has_role(Role.COORDINATOR):
         context["overview"] = coordinator_overview(request.user)
+    if request.user.has_role(Role.FACILITATOR):
+        from methods import training
+
+        context["training"] = {"hours": training.training_hours(request.user),
+                               "required": training.required_hours(),
+                               "refusal": training.solo_refusal(request.user)}
+    if request.user.has_role(Role.ADMIN):
+        from audit.models import AuditAnchor
+
+        context["last_anchor"] = AuditAnchor.objects.order_by("-at").first()
     if request.user.has_role(Role.ANALYST):
         seconds = settings.OPENDOOR_REPORT_CACHE_SECONDS
         region = cached_once(f"dashboard:region:{timezone.localdate()}", analyst_overview, seconds) \

@@ -257,3 +257,29 @@ def test_events_belong_to_a_service_and_only_its_organisers_manage_them(client, 
     assert event.title not in client.get(reverse("events_manage")).content.decode()
     client.force_login(cast.organiser)
     assert client.get(reverse("event_manage", args=[event.code])).status_code == 200
+
+
+def test_start_pages_for_the_administrator_the_organiser_and_a_trainee(client, cast, make_event):
+    from django.utils import timezone
+
+    from methods.models import FacilitatorProfile, FacilitatorStatus
+
+    invited = User.objects.create(username="new", email="new@region.example", last_name="Новикова")
+    invited.set_unusable_password()
+    invited.save()
+    Membership.objects.create(user=invited, agency=cast.commission, role=Role.REFERRER)
+    client.force_login(cast.admin)
+    page = client.get(reverse("home")).content.decode()
+    assert "Приглашения, которые ещё не приняты" in page and "Новикова" in page
+    event = make_event()
+    event.starts_on = event.ends_on = timezone.localdate() + timezone.timedelta(days=3)
+    event.save()
+    client.force_login(cast.organiser)
+    page = client.get(reverse("home")).content.decode()
+    assert "Ближайшие мероприятия" in page and event.title in page
+    trainee = User.objects.create_user("trainee", password="x", last_name="Стажёр")
+    Membership.objects.create(user=trainee, agency=cast.service, role=Role.FACILITATOR)
+    FacilitatorProfile.objects.create(user=trainee, status=FacilitatorStatus.TRAINEE)
+    client.force_login(trainee)
+    page = client.get(reverse("home")).content.decode()
+    assert "Учтено часов обучения: 0 из" in page
