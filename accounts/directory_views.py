@@ -1,7 +1,9 @@
 """The directory pages: the administrator keeps territories, agencies and services of the network."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,8 +15,8 @@ from lib.errors import ActionError
 from lib.files import download
 
 from . import directory
-from .forms import AgencyForm, DirectoryUploadForm, TerritoryForm
-from .models import Agency, Territory
+from .forms import AgencyForm, DirectoryUploadForm, ServiceSettingsForm, TerritoryForm
+from .models import Agency, Role, Territory
 from .views import require_admin
 
 PREVIEW_KEY = "directory-import"
@@ -112,3 +114,19 @@ def directory_sample(request):
     require_admin(request)
     return download(directory.sample_file(), "directory-sample.xlsx")
 
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_settings(request):
+    """The coordinator's (or the administrator's) settings of their own service."""
+    services = request.user.agency_ids(Role.COORDINATOR) | request.user.agency_ids(Role.ADMIN)
+    service = Agency.objects.filter(pk__in=services, kind=Agency.Kind.RECONCILIATION_SERVICE).order_by("pk").first()
+    if service is None:
+        raise PermissionDenied
+    form = ServiceSettingsForm(request.POST or None, instance=service)
+    if request.method == "POST" and form.is_valid():
+        _save(request, form, "service.settings")
+        return redirect("service_settings")
+    return render(request, "accounts/service_settings.html", {"form": form, "service": service,
+                                                              "region_days": settings.OPENDOOR_ANSWER_DAYS})

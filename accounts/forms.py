@@ -93,7 +93,7 @@ class AgencyForm(ModelForm):
     class Meta:
         model = Agency
         fields = ["kind", "short_name", "name", "territory", "address", "email", "phone", "head_position",
-                  "head_name", "outgoing_prefix"]
+                  "head_name", "outgoing_prefix", "answer_days"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,3 +108,20 @@ class TerritoryForm(ModelForm):
 
 class DirectoryUploadForm(Form):
     file = forms.FileField(label=_("Directory file (XLSX)"))
+
+
+class ServiceSettingsForm(ModelForm):
+    """What an operator would otherwise edit in environment variables: the service's letterhead, signatory and
+    term for answering; documents and due dates pick them up at once."""
+
+    class Meta:
+        model = Agency
+        fields = ["name", "short_name", "address", "phone", "email", "head_position", "head_name",
+                  "outgoing_prefix", "answer_days"]
+        help_texts = {"answer_days": _("Empty: the region's term.")}
+
+    def clean_answer_days(self):
+        days = self.cleaned_data.get("answer_days")
+        if days is not None and not 1 <= days <= 90:
+            raise forms.ValidationError(_("From 1 to 90 days."))
+        return days

@@ -57,12 +57,14 @@ class Agency(models.Model):
     head_position = models.CharField(_("position of the head (for signatures)"), max_length=150, blank=True)
     head_name = models.CharField(_("head's name (for signatures)"), max_length=150, blank=True)
     outgoing_prefix = models.CharField(_("prefix of outgoing numbers"), max_length=20, blank=True)
+    # A service's own term for answering a referral (days); empty: the region's OPENDOOR_ANSWER_DAYS.
+    answer_days = models.PositiveSmallIntegerField(_("days to answer a referral"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
     personal_data = PersonalData(
         # An organisation's own details; the head's name and position are printed on its letters.
         keep=("name", "short_name", "kind", "address", "email", "phone", "head_position", "head_name",
-              "outgoing_prefix"),
+              "outgoing_prefix"),  # answer_days is a number, not declared
     )
 
     class Meta:

@@ -26,9 +26,23 @@ def report_context(case):
         "agreement_withheld": agreement is not None and not shareable,
         "items": agreement.items.all() if shareable else [],
         "signer": report.signed_by or _coordinator(case),
-        "outgoing_number": f"{case.journal_number}-И",
+        # The service's own letterhead (Справочник / Настройки службы): read at each render, so a change shows
+        # on the next document.
+        "signature": signature(case.service, report.signed_by or _coordinator(case)),
+        "outgoing_number": f"{case.service.outgoing_prefix}{case.journal_number}-И",
         "today": timezone.localdate(),
     }
+
+
+def signature(service, signer):
+    """(position, name) under a letter: the head of the service as set in its details, else the coordinator."""
+    if service.head_name:
+        return service.head_position or _("Head of the reconciliation service"), service.head_name
+    return _("Coordinator of the reconciliation service"), signer.short_name if signer else ""
+
+
+def letterhead_line(service):
+    return ", ".join(p for p in (service.address, service.phone, service.email) if p)
 
 
 def report_pdf(case):
@@ -72,9 +86,8 @@ def report_docx(case):
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = head.add_run(service.name)
     run.bold = True
-    if service.address or service.email:
-        doc.add_paragraph(", ".join(p for p in (service.address, service.email) if p)).alignment = (
-            WD_ALIGN_PARAGRAPH.CENTER)
+    if letterhead_line(service):
+        doc.add_paragraph(letterhead_line(service)).alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(_("Ref. № %(number)s of %(date)s") % {
         "number": ctx["outgoing_number"], "date": timezone.localtime(report.signed_at or timezone.now()).strftime(
             "%d.%m.%Y")})
@@ -111,8 +124,8 @@ def report_docx(case):
                             "with your agency."))
     signer = ctx["signer"]
     doc.add_paragraph()
-    doc.add_paragraph(f"{_('Coordinator of the reconciliation service')}    ____________    "
-                      f"{signer.short_name if signer else ''}")
+    position, name = signature(case.service, signer)
+    doc.add_paragraph(f"{position}    ____________    {name}")
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

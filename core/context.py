@@ -17,6 +17,7 @@ def navigation(request):
         items.append((reverse("cases"), _("Case journal")))
     if Role.COORDINATOR in roles:
         items.append((reverse("registry"), _("Persons")))
+        items.append((reverse("service_settings"), _("Service settings")))
     if roles & {Role.REFERRER, Role.COORDINATOR, Role.FACILITATOR}:
         items.append((reverse("safety_notices"), _("Safety notices")))
     if roles & {Role.COORDINATOR, Role.ANALYST}:

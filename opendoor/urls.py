@@ -25,6 +25,7 @@ urlpatterns = [
     path("users/", account_views.user_list, name="users"),
     path("users/invite/", account_views.user_invite, name="user_invite"),
     path("directory/", directory_views.directory_list, name="directory"),
+    path("service/settings/", directory_views.service_settings, name="service_settings"),
     path("directory/agencies/new/", directory_views.agency_edit, name="agency_new"),
     path("directory/agencies/<int:pk>/", directory_views.agency_edit, name="agency_edit"),
     path("directory/territories/new/", directory_views.territory_edit, name="territory_new"),

@@ -54,7 +54,8 @@ def submit_referral(referral, *, actor, today: datetime.date | None = None):
         raise ActionError(_("A referral is sent only with the legal representative's consent."))
     today = today or timezone.localdate()
     referral.submitted_on = today
-    referral.due_date = today + datetime.timedelta(days=settings.OPENDOOR_ANSWER_DAYS)
+    days = (referral.service.answer_days if referral.service_id else None) or settings.OPENDOOR_ANSWER_DAYS
+    referral.due_date = today + datetime.timedelta(days=days)
     _move(referral, Referral.Status.SUBMITTED, actor=actor, action="referral.submit",
           fields=["submitted_on", "due_date"])
 

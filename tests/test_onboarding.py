@@ -283,3 +283,39 @@ def test_start_pages_for_the_administrator_the_organiser_and_a_trainee(client, c
     client.force_login(trainee)
     page = client.get(reverse("home")).content.decode()
     assert "Учтено часов обучения: 0 из" in page
+
+
+def test_the_coordinator_sets_the_letterhead_and_the_answer_term_and_documents_pick_them_up(client, cast,
+                                                                                            make_case):
+    from cases.models import CaseStatus
+    from referrals.models import Referral
+
+    from .test_documents import pdf_text
+
+    case = make_case(upto=CaseStatus.FOLLOW_UP)
+    client.force_login(cast.coordinator)
+    response = client.post(reverse("service_settings"), {
+        "name": "Служба примирения", "short_name": "Служба «Открытая дверь»", "address": "г. Гагарин",
+        "phone": "+7 48135 1-11-11", "email": "", "head_position": "Директор", "head_name": "И. И. Иванов",
+        "outgoing_prefix": "СП-", "answer_days": "10"})
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="service.settings", actor=cast.coordinator).exists()
+    from cases import actions
+
+    report = actions.report_defaults(case)
+    report["summary"] = "Итог."
+    actions.draft_report(case, actor=cast.facilitator, fields=report, expected_version=0)
+    actions.sign_report(case, actor=cast.coordinator)
+    text = pdf_text(client.get(reverse("case_document", args=[case.code, "report.pdf"])).content)
+    assert "И. И. Иванов" in text and "Директор" in text and f"СП-{case.journal_number}" in text
+    assert "+7 48135 1-11-11" in text
+    client.force_login(cast.secretary)
+    client.post(reverse("referral_new"), _referral_post())
+    referral = Referral.objects.order_by("-pk").first()
+    assert (referral.due_date - referral.submitted_on).days == 10
+    # Out-of-range input is refused in Russian and nothing is saved.
+    client.force_login(cast.coordinator)
+    page = client.post(reverse("service_settings"), {"name": "x", "short_name": "Служба «Открытая дверь»",
+                                                     "answer_days": "500"}).content.decode()
+    assert "От 1 до 90 дней." in page
+    assert Agency.objects.get(pk=cast.service.pk).answer_days == 10
