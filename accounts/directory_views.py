@@ -35,6 +35,14 @@ def directory_list(request):
         "kinds": Agency.Kind.choices})
 
 
+def _set_active(request, row, action):
+    """Deactivate or activate again: never deleted, since referrals, cases and memberships point at it."""
+    row.active = request.POST["active"] == "1"
+    row.save(update_fields=["active"])
+    log.record(request.user, action, row, fields=["active"])
+    messages.success(request, _("Saved."))
+
+
 def _save(request, form, action):
     with transaction.atomic():
         saved = form.save()
@@ -50,11 +58,7 @@ def agency_edit(request, pk=None):
     agency = get_object_or_404(Agency, pk=pk) if pk else None
     form = AgencyForm(request.POST or None, instance=agency)
     if request.method == "POST" and "active" in request.POST and agency:
-        # Deactivated, never deleted: its referrals, cases and memberships keep pointing at it.
-        agency.active = request.POST["active"] == "1"
-        agency.save(update_fields=["active"])
-        log.record(request.user, "directory.agency.active", agency, fields=["active"])
-        messages.success(request, _("Saved."))
+        _set_active(request, agency, "directory.agency.active")
         return redirect("agency_edit", pk=agency.pk)
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form, "directory.agency")
@@ -69,9 +73,7 @@ def territory_edit(request, pk=None):
     territory = get_object_or_404(Territory, pk=pk) if pk else None
     form = TerritoryForm(request.POST or None, instance=territory)
     if request.method == "POST" and "active" in request.POST and territory:
-        territory.active = request.POST["active"] == "1"
-        territory.save(update_fields=["active"])
-        log.record(request.user, "directory.territory.active", territory, fields=["active"])
+        _set_active(request, territory, "directory.territory.active")
         return redirect("directory")
     if request.method == "POST" and form.is_valid():
         _save(request, form, "directory.territory")

@@ -91,11 +91,13 @@ def panels_for(user):
                        LibraryCase.objects.filter(status=LibraryCase.Status.PROPOSED,
                                                   service_id__in=user.agency_ids(Role.COORDINATOR))))
     if Role.ADMIN in roles:
+        from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+
         from accounts.models import Membership, User
 
         people = User.objects.filter(Exists(Membership.objects.filter(user=OuterRef("pk")))).order_by("last_name")
         panels.append(("invited", _("Invitations not yet accepted"), "user",
-                       people.filter(is_active=True, password__startswith="!")))
+                       people.filter(is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX)))
         panels.append(("locked", _("Locked accounts"), "user", people.filter(locked_at__isnull=False)))
         dormant = timezone.now() - datetime.timedelta(days=90)
         panels.append(("dormant", _("Active accounts without a login for 90 days"), "user",
