@@ -228,3 +228,19 @@ class RecoveryCode(models.Model):
 
     personal_data = PersonalData(keep=("code_hash", "used_at"))
 
+
+class UserSession(models.Model):
+    """One open login of a user, for «active sessions» on the account page: a random id kept in the session (never
+    the session key itself), so deleting the row ends that session on its next request."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="open_sessions")
+    sid = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+    browser = models.CharField(max_length=200, blank=True)
+
+    personal_data = PersonalData(expires="last_seen", fields={"browser": ERASE},
+                                 keep=("sid", "created_at", "last_seen"))
+
+    class Meta:
+        ordering = ["-last_seen"]

@@ -118,6 +118,7 @@ def deactivate(user, *, actor):
     user.is_active = False
     user.session_epoch += 1
     user.save(update_fields=["is_active", "session_epoch"])
+    user.open_sessions.all().delete()
     user_deactivated.send(sender=User, user=user, actor=actor)
     log.record(actor, "user.deactivate", user, kind=AuditEvent.Kind.WRITE, fields=["is_active"])
 

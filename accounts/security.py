@@ -138,6 +138,7 @@ def unlock(user, *, actor):
 def logout_everywhere(request):
     user = request.user
     User.objects.filter(pk=user.pk).update(session_epoch=user.session_epoch + 1)
+    user.open_sessions.all().delete()
     log.record(user, "account.logout_everywhere", user, fields=["session_epoch"], kind=AuditEvent.Kind.LOGIN)
     logout(request)
 

@@ -24,7 +24,7 @@ from lib.views import run_action
 
 from . import onboarding, security
 from .forms import CodeForm, InviteForm, MembershipFields, NewPasswordForm, ResetRequestForm
-from .models import Agency, Role, TOTPDevice, User
+from .models import Agency, Role, TOTPDevice, User, UserSession
 
 
 def _safe_next(request):
@@ -120,10 +120,24 @@ def login_unlock(request, token):
 @login_required
 def account(request):
     return render(request, "accounts/account.html", {
+        "sessions": request.user.open_sessions.all()[:20], "current_sid": request.session.get("sid"),
         "two_factor": TOTPDevice.objects.filter(user=request.user, confirmed_at__isnull=False).exists(),
         "recovery_left": request.user.recovery_codes.filter(used_at__isnull=True).count(),
         "training_hours": hours_for(request.user.email),
     })
+
+
+@login_required
+@require_POST
+def session_end(request, pk):
+    """End one of one's own sessions (another device): it is logged out on its next request."""
+    target = get_object_or_404(UserSession, pk=pk, user=request.user)
+    target.delete()
+    log.record(request.user, "account.session_end", request.user, kind=AuditEvent.Kind.LOGIN, fields=["session"])
+    if target.sid == request.session.get("sid"):
+        return redirect("login")
+    messages.success(request, _("The session has been ended."))
+    return redirect("account")
 
 
 @login_required

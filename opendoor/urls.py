@@ -22,6 +22,7 @@ urlpatterns = [
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("account/logout-everywhere/", account_views.logout_everywhere, name="logout_everywhere"),
     path("account/act-for/", account_views.act_for, name="act_for"),
+    path("account/sessions/<int:pk>/end/", account_views.session_end, name="session_end"),
     path("users/", account_views.user_list, name="users"),
     path("users/invite/", account_views.user_invite, name="user_invite"),
     path("directory/", directory_views.directory_list, name="directory"),

@@ -109,6 +109,8 @@ TABLE = {
     "users": ("get", lambda w: reverse("users"), expect(ok={"admin"}, default=403)),
     # Choosing which of one's own organisations one acts for: any member, for their own memberships only.
     "act_for": ("post", lambda w: reverse("act_for"), expect(ok=ALL, ok_code=None)),
+    # Ending a session: one's own only; a session that is not one's own is «not found».
+    "session_end": ("post", lambda w: reverse("session_end", args=[999_999]), expect(default=404)),
     "user_invite": ("get", lambda w: reverse("user_invite"), expect(ok={"admin"}, default=403)),
     "user_detail": ("get", lambda w: reverse("user_detail", args=[w.case.facilitators.first().pk]),
                     expect(ok={"admin"}, default=403)),

@@ -319,3 +319,22 @@ def test_the_coordinator_sets_the_letterhead_and_the_answer_term_and_documents_p
                                                      "answer_days": "500"}).content.decode()
     assert "От 1 до 90 дней." in page
     assert Agency.objects.get(pk=cast.service.pk).answer_days == 10
+
+
+def test_the_account_page_lists_sessions_and_ends_another_device(cast):
+    laptop, phone = Client(), Client()
+    laptop.force_login(cast.secretary)
+    phone.force_login(cast.secretary)
+    page = laptop.get(reverse("account")).content.decode()
+    assert "Активные сеансы" in page and page.count("завершить этот") == 1
+    other = cast.secretary.open_sessions.order_by("created_at").last()  # the phone's
+    laptop.post(reverse("session_end", args=[other.pk]))
+    response = phone.get(reverse("referrals"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert laptop.get(reverse("referrals")).status_code == 200
+    # Someone else's session cannot be ended.
+    mallory = Client()
+    mallory.force_login(cast.guardian)
+    mine = cast.secretary.open_sessions.get()
+    assert mallory.post(reverse("session_end", args=[mine.pk])).status_code == 404
+    assert laptop.get(reverse("referrals")).status_code == 200
