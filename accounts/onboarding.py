@@ -140,3 +140,90 @@ def start_region(*, service, admin):
     user, link = create_account(actor=None, memberships=[(service, Role.ADMIN)], **admin)
     log.record(None, "region.start", service, kind=AuditEvent.Kind.WRITE, fields=sorted(admin))
     return service, user, link
+
+
+# --- bulk invitations from XLSX ---------------------------------------------------------------------------------
+
+INVITE_COLUMNS = {
+    "email": ["e-mail", "email", "электронная почта", "почта"],
+    "last_name": ["фамилия"],
+    "first_name": ["имя"],
+    "patronymic": ["отчество"],
+    "position": ["должность"],
+    "agency": ["организация", "краткое название организации"],
+    "role": ["роль"],
+}
+INVITE_REQUIRED = ("email", "last_name", "first_name", "agency", "role")
+
+
+def _role(text):
+    text = (text or "").strip().lower()
+    return next((value for value, label in Role.choices if text in (value, str(label).lower())), None)
+
+
+def read_invitations(upload):
+    """[{"line", "values", "errors"}] for an XLSX of people to invite: e-mail, surname, name, patronymic,
+    position, organisation (short name as in the directory), role. An ActionError when it is not such a file."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from lib import sheets
+    from lib.validation import clean_text
+
+    rows = sheets.read_rows(upload, max_rows=1000, max_columns=20)
+    header_at, positions = None, {}
+    for index, values in enumerate(rows[:10]):
+        cells = [str(v or "").strip().lower() for v in values]
+        found = {key: cells.index(name) for key, names in INVITE_COLUMNS.items() for name in names if name in cells}
+        if all(key in found for key in INVITE_REQUIRED):
+            header_at, positions = index, found
+            break
+    if header_at is None:
+        raise ActionError(_("No header row with the columns «E-mail», «Фамилия», «Имя», «Организация» and «Роль» "
+                            "was found in the first 10 rows."))
+    agencies = {a.short_name.lower(): a for a in Agency.objects.filter(active=True)}
+    taken = {e.lower() for e in User.objects.values_list("email", flat=True) if e}
+    out, seen = [], set()
+    for line, values in enumerate(rows[header_at + 1:], start=header_at + 2):
+        if all(v in (None, "") for v in values):
+            continue
+        v = {key: clean_text(str(values[i]) if i < len(values) and values[i] is not None else "",
+                             multiline=False)[:150].strip() for key, i in positions.items()}
+        errors = []
+        email = v["email"].lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(_("the e-mail «%(value)s» is not an address") % {"value": v["email"] or "—"})
+        if email in taken:
+            errors.append(_("an account with this e-mail already exists"))
+        elif email in seen:
+            errors.append(_("the e-mail repeats an earlier row"))
+        seen.add(email)
+        for key, message in (("last_name", _("no surname")), ("first_name", _("no first name"))):
+            if not v.get(key):
+                errors.append(message)
+        agency = agencies.get(v["agency"].lower())
+        if agency is None:
+            errors.append(_("no organisation «%(value)s» in the directory") % {"value": v["agency"] or "—"})
+        role = _role(v["role"])
+        if role is None:
+            errors.append(_("unknown role «%(value)s»") % {"value": v["role"] or "—"})
+        out.append({"line": line, "values": {**v, "email": email, "agency_id": agency.pk if agency else None,
+                                             "role": role, "agency_name": agency.short_name if agency else ""},
+                    "errors": [str(e) for e in errors]})
+    return out
+
+
+def invite_rows(rows, *, actor):
+    """Invite every valid row (each in its own transaction). Returns how many were invited."""
+    count = 0
+    for row in rows:
+        if row["errors"]:
+            continue
+        v = row["values"]
+        agency = Agency.objects.get(pk=v["agency_id"])
+        invite(actor=actor, email=v["email"], last_name=v["last_name"], first_name=v["first_name"],
+               patronymic=v.get("patronymic", ""), position=v.get("position", ""), memberships=[(agency, v["role"])])
+        count += 1
+    return count

@@ -23,7 +23,7 @@ from lib.ratelimit import address_over_limit
 from lib.views import run_action
 
 from . import onboarding, security
-from .forms import CodeForm, InviteForm, MembershipFields, NewPasswordForm, ResetRequestForm
+from .forms import CodeForm, DirectoryUploadForm, InviteForm, MembershipFields, NewPasswordForm, ResetRequestForm
 from .models import Agency, Role, TOTPDevice, User, UserSession
 
 
@@ -340,3 +340,32 @@ class SetPassword(auth_views.PasswordResetConfirmView):
 
     def get_success_url(self):
         return reverse("home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_invite_import(request):
+    """Bulk invitation from XLSX: a preview with a Russian error per row, then one invitation per valid row."""
+    require_admin(request)
+    form = DirectoryUploadForm(request.POST or None, request.FILES or None)
+    rows = None
+    if request.method == "POST" and "confirm" in request.POST:
+        stored = request.session.pop("invite-import", None)
+        if not stored:
+            messages.error(request, _("The preview has expired. Upload the file again."))
+            return redirect("user_invite_import")
+        count = onboarding.invite_rows(stored, actor=request.user)
+        messages.success(request, _("Invitations sent: %(n)d.") % {"n": count})
+        return redirect("users")
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = onboarding.read_invitations(form.cleaned_data["file"])
+        except ActionError as error:
+            form.add_error("file", str(error))
+        else:
+            request.session["invite-import"] = [dict(row) for row in rows if not row["errors"]]
+            labels = dict(Role.choices)
+            for row in rows:
+                row["role_label"] = str(labels.get(row["values"]["role"], "—"))
+    return render(request, "accounts/user_invite_import.html", {
+        "form": form, "rows": rows, "valid": sum(1 for r in rows or [] if not r["errors"])})

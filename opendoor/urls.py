@@ -25,6 +25,7 @@ urlpatterns = [
     path("account/sessions/<int:pk>/end/", account_views.session_end, name="session_end"),
     path("users/", account_views.user_list, name="users"),
     path("users/invite/", account_views.user_invite, name="user_invite"),
+    path("users/invite/import/", account_views.user_invite_import, name="user_invite_import"),
     path("directory/", directory_views.directory_list, name="directory"),
     path("service/settings/", directory_views.service_settings, name="service_settings"),
     path("directory/agencies/new/", directory_views.agency_edit, name="agency_new"),

@@ -112,6 +112,7 @@ TABLE = {
     # Ending a session: one's own only; a session that is not one's own is «not found».
     "session_end": ("post", lambda w: reverse("session_end", args=[999_999]), expect(default=404)),
     "user_invite": ("get", lambda w: reverse("user_invite"), expect(ok={"admin"}, default=403)),
+    "user_invite_import": ("get", lambda w: reverse("user_invite_import"), expect(ok={"admin"}, default=403)),
     "user_detail": ("get", lambda w: reverse("user_detail", args=[w.case.facilitators.first().pk]),
                     expect(ok={"admin"}, default=403)),
     "directory": ("get", lambda w: reverse("directory"), expect(ok={"admin"}, default=403)),

@@ -338,3 +338,26 @@ def test_the_account_page_lists_sessions_and_ends_another_device(cast):
     mine = cast.secretary.open_sessions.get()
     assert mallory.post(reverse("session_end", args=[mine.pk])).status_code == 404
     assert laptop.get(reverse("referrals")).status_code == 200
+
+
+def test_bulk_invitation_from_xlsx_with_a_preview(client, cast, outbox):
+    book = Workbook()
+    book.active.append(["E-mail", "Фамилия", "Имя", "Отчество", "Должность", "Организация", "Роль"])
+    book.active.append(["a@region.example", "Иванова", "Анна", "", "секретарь", "КДНиЗП Гагарин",
+                        "специалист направляющей организации"])
+    book.active.append(["b@region.example", "Петров", "Борис", "", "", "Нет такой", "ведущий"])
+    book.active.append(["a@region.example", "Иванова", "Анна", "", "", "КДНиЗП Гагарин", "referrer"])
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    data.name = "staff.xlsx"
+    client.force_login(cast.admin)
+    page = client.post(reverse("user_invite_import"), {"file": data}).content.decode()
+    assert "будет приглашён" in page and "в справочнике нет организации «Нет такой»" in page
+    assert "неизвестная роль «ведущий»" in page and "e-mail повторяет одну из строк выше" in page
+    with outbox(execute=True):
+        client.post(reverse("user_invite_import"), {"confirm": "1"})
+    user = User.objects.get(email="a@region.example")
+    assert user.memberships.get().agency == cast.commission and not User.objects.filter(
+        email="b@region.example").exists()
+    assert [m.to for m in mail.outbox] == [["a@region.example"]]
