@@ -14,9 +14,9 @@ from audit import log
 from lib.errors import ActionError
 from lib.files import download
 
-from . import directory
-from .forms import AgencyForm, DirectoryUploadForm, ServiceSettingsForm, TerritoryForm
-from .models import Agency, Role, Territory
+from . import directory, site
+from .forms import AgencyForm, DirectoryUploadForm, RegionSettingsForm, ServiceSettingsForm, TerritoryForm
+from .models import Agency, RegionSettings, Role, Territory
 from .views import require_admin
 
 PREVIEW_KEY = "directory-import"
@@ -132,3 +132,19 @@ def service_settings(request):
         return redirect("service_settings")
     return render(request, "accounts/service_settings.html", {"form": form, "service": service,
                                                               "region_days": settings.OPENDOOR_ANSWER_DAYS})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def region_settings(request):
+    """The administrator's settings of the region: the public address and the hour of the daily reminders."""
+    require_admin(request)
+    row = RegionSettings.objects.order_by("pk").first() or RegionSettings()
+    form = RegionSettingsForm(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        _save(request, form, "region.settings")
+        site.forget()
+        return redirect("region_settings")
+    return render(request, "accounts/region_settings.html", {
+        "form": form, "environment": {"base_url": settings.OPENDOOR_BASE_URL,
+                                      "reminder_hour": settings.OPENDOOR_REMINDER_HOUR}})

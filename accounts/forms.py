@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from lib.forms import Form, InputMixin, ModelForm
 from lib.net import client_address
 
-from .models import Agency, Role, Territory
+from .models import Agency, RegionSettings, Role, Territory
 from .security import normalise_login, record_failure, refusal
 
 
@@ -125,3 +125,28 @@ class ServiceSettingsForm(ModelForm):
         if days is not None and not 1 <= days <= 90:
             raise forms.ValidationError(_("From 1 to 90 days."))
         return days
+
+
+class RegionSettingsForm(ModelForm):
+    class Meta:
+        model = RegionSettings
+        fields = ["base_url", "reminder_hour"]
+        help_texts = {"reminder_hour": _("0–23, local time. Empty: the value set at installation.")}
+
+    def clean_base_url(self):
+        from urllib.parse import urlsplit
+
+        from django.conf import settings
+
+        url = (self.cleaned_data.get("base_url") or "").rstrip("/")
+        if url and not (settings.DEBUG or settings.DEMO):
+            parts = urlsplit(url)
+            if parts.scheme != "https" or parts.hostname in ("localhost", "127.0.0.1", "::1"):
+                raise forms.ValidationError(_("In service the address must be public and start with https://."))
+        return url
+
+    def clean_reminder_hour(self):
+        hour = self.cleaned_data.get("reminder_hour")
+        if hour is not None and not 0 <= hour <= 23:
+            raise forms.ValidationError(_("An hour from 0 to 23."))
+        return hour

@@ -244,3 +244,18 @@ class UserSession(models.Model):
 
     class Meta:
         ordering = ["-last_seen"]
+
+
+class RegionSettings(models.Model):
+    """Settings an operator would otherwise keep in environment variables, edited in the browser by the
+    administrator (accounts/site.py reads them, falling back to the environment). One row."""
+
+    base_url = models.URLField(_("public address of the system"), blank=True,
+                               help_text=_("Links in e-mails and the QR codes of certificates start with it."))
+    reminder_hour = models.PositiveSmallIntegerField(_("hour of the daily reminders"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    personal_data = PersonalData(keep=("base_url", "updated_at"))
+
+    class Meta:
+        verbose_name = _("region settings")

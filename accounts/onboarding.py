@@ -20,6 +20,7 @@ from audit.models import AuditEvent
 from core.notify import send_email_later
 from lib.errors import ActionError
 
+from . import site
 from .models import Agency, Membership, Role, User
 
 # Sent after a user is deactivated; layers above (the API's keys) end what belongs to them.
@@ -29,7 +30,7 @@ user_deactivated = Signal()
 def set_password_link(user):
     """The one-time address where the user sets a password (and then connects the second factor)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    return settings.OPENDOOR_BASE_URL + reverse("set_password", args=[uid, default_token_generator.make_token(user)])
+    return site.base_url() + reverse("set_password", args=[uid, default_token_generator.make_token(user)])
 
 
 def _username(email):

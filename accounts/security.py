@@ -20,6 +20,7 @@ from lib import totp
 from lib.errors import ActionError
 from lib.validation import clean_text
 
+from . import site
 from .models import AuthFailure, RecoveryCode, TOTPDevice, User
 
 WINDOW = datetime.timedelta(minutes=15)
@@ -88,7 +89,7 @@ def record_failure(login, address):
     log.record(user, "login.failed", user or _Unknown(), kind=AuditEvent.Kind.LOGIN)
     if user and account_wait(login) and user.email and cache.add(f"login-unlock-mail:{user.pk}", 1, 900):
         # Once per 15 minutes at most: the owner's way in while someone else keeps guessing.
-        link = settings.OPENDOOR_BASE_URL + reverse("login_unlock", args=[unlock_token(user)])
+        link = site.base_url() + reverse("login_unlock", args=[unlock_token(user)])
         send_email_later(
             _("Login to «Open Door»: many failed attempts"),
             _("Someone has entered a wrong password for your login several times, so logging in with it is paused "
@@ -175,7 +176,7 @@ def enrolment_link(user, *, actor=None):
     device.save(update_fields=["enrol_nonce", "secret"])
     token = signing.dumps({"u": user.pk, "n": device.enrol_nonce}, salt=ENROL_SALT, compress=True)
     log.record(actor or user, "account.2fa.enrol_link", user, kind=AuditEvent.Kind.LOGIN)
-    return settings.OPENDOOR_BASE_URL + reverse("two_factor_enrol", args=[token])
+    return site.base_url() + reverse("two_factor_enrol", args=[token])
 
 
 def send_enrolment_link(user):

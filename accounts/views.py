@@ -22,7 +22,7 @@ from lib.errors import ActionError
 from lib.ratelimit import address_over_limit
 from lib.views import run_action
 
-from . import onboarding, security
+from . import onboarding, security, site
 from .forms import CodeForm, DirectoryUploadForm, InviteForm, MembershipFields, NewPasswordForm, ResetRequestForm
 from .models import Agency, Role, TOTPDevice, User, UserSession
 
@@ -314,7 +314,7 @@ class ResetPassword(auth_views.PasswordResetView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        self.extra_email_context = {"base_url": settings.OPENDOOR_BASE_URL}
+        self.extra_email_context = {"base_url": site.base_url()}
         return super().form_valid(form)
 
 
@@ -334,7 +334,7 @@ class SetPassword(auth_views.PasswordResetConfirmView):
         if security.two_factor_required(user) and not TOTPDevice.objects.filter(
                 user=user, confirmed_at__isnull=False).exists():
             link = security.enrolment_link(user)
-            return redirect(link.removeprefix(settings.OPENDOOR_BASE_URL))
+            return redirect(link.removeprefix(site.base_url()))
         messages.success(self.request, _("Your password has been set."))
         return response
 

@@ -36,6 +36,7 @@ def navigation(request):
     if Role.ADMIN in roles:
         items.append((reverse("users"), _("Users")))
         items.append((reverse("directory"), _("Directory")))
+        items.append((reverse("region_settings"), _("Region settings")))
         items.append((reverse("audit"), _("Audit log")))
         items.append((reverse("api_tokens"), _("API keys")))
     agency = user.acting_agency(request.session)

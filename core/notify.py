@@ -1,7 +1,8 @@
 """In-app notifications and e-mail. E-mail goes after the transaction commits, through a background task."""
 
-from django.conf import settings
 from django.db import transaction
+
+from accounts import site
 
 from .models import Notification
 
@@ -12,7 +13,7 @@ def notify(users, text, url="", *, urgent=False, email_subject=None):
     Notification.objects.bulk_create(Notification(user=u, text=text, url=url, urgent=urgent) for u in users)
     addresses = sorted({u.email for u in users if u.email})
     if email_subject and addresses:
-        send_email_later(email_subject, f"{text}\n\n{settings.OPENDOOR_BASE_URL}{url}", addresses)
+        send_email_later(email_subject, f"{text}\n\n{site.base_url()}{url}", addresses)
 
 
 def send_email_later(subject, body, addresses):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import site
 from accounts.models import Role, User
 from cases.models import Agreement, AgreementItem, CaseStatus, Screening
 from referrals.models import Referral
@@ -91,7 +92,7 @@ def schedule_next_run(now=None):
     if DBTaskResult.objects.filter(task_path="core.tasks.daily_reminders", status="READY").exists():
         return None
     now = timezone.localtime(now)
-    run_at = now.replace(hour=settings.OPENDOOR_REMINDER_HOUR, minute=0, second=0, microsecond=0)
+    run_at = now.replace(hour=site.reminder_hour(), minute=0, second=0, microsecond=0)
     if run_at <= now:
         run_at += datetime.timedelta(days=1)
     return daily_reminders.using(run_after=run_at).enqueue()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import site
 from audit import log
 from core.notify import send_email_later
 from lib.conflicts import check_version
@@ -97,7 +98,7 @@ def confirm_registration(registration):
 
 
 def _tell(registration):
-    url = f"{settings.OPENDOOR_BASE_URL}{reverse('registration', args=[registration.code])}"
+    url = f"{site.base_url()}{reverse('registration', args=[registration.code])}"
     if registration.status == R.PENDING:
         subject = _("Confirm your registration: %(event)s") % {"event": registration.event.title}
         body = _("Someone (we hope you) registered this address for «%(event)s», %(dates)s. To confirm the "

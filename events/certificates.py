@@ -4,17 +4,17 @@ a QR code that points to the public verification page."""
 from urllib.parse import unquote
 
 import segno
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts import site
 from lib.pdf import font_configuration, html_to_pdf  # noqa: F401 (the batch task takes it from here)
 
 from . import certificate_text
 
 
 def verify_url(certificate):
-    return f"{settings.OPENDOOR_BASE_URL}{reverse('verify_code', args=[certificate.number, certificate.check_code])}"
+    return f"{site.base_url()}{reverse('verify_code', args=[certificate.number, certificate.check_code])}"
 
 
 def values(certificate):

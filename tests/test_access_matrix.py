@@ -116,6 +116,7 @@ TABLE = {
     "user_detail": ("get", lambda w: reverse("user_detail", args=[w.case.facilitators.first().pk]),
                     expect(ok={"admin"}, default=403)),
     "directory": ("get", lambda w: reverse("directory"), expect(ok={"admin"}, default=403)),
+    "region_settings": ("get", lambda w: reverse("region_settings"), expect(ok={"admin"}, default=403)),
     # Each coordinator (and the administrator) edits their own service's settings.
     "service_settings": ("get", lambda w: reverse("service_settings"),
                          expect(ok=COORDINATORS | {"admin"}, default=403)),

@@ -361,3 +361,20 @@ def test_bulk_invitation_from_xlsx_with_a_preview(client, cast, outbox):
     assert user.memberships.get().agency == cast.commission and not User.objects.filter(
         email="b@region.example").exists()
     assert [m.to for m in mail.outbox] == [["a@region.example"]]
+
+
+def test_the_administrator_sets_the_public_address_and_the_reminder_hour(client, cast, settings, outbox):
+    from accounts import site
+
+    settings.DEMO = False
+    client.force_login(cast.admin)
+    page = client.post(reverse("region_settings"), {"base_url": "http://127.0.0.1:8000",
+                                                    "reminder_hour": "30"}).content.decode()
+    assert "https://" in page and "от 0 до 23" in page
+    client.post(reverse("region_settings"), {"base_url": "https://opendoor.region.example", "reminder_hour": "9"})
+    assert (site.base_url(), site.reminder_hour()) == ("https://opendoor.region.example", 9)
+    assert AuditEvent.objects.filter(action="region.settings").exists()
+    with outbox(execute=True):
+        client.post(reverse("user_invite"), {"email": "x@region.example", "last_name": "Х", "first_name": "Ю",
+                                             "agency": cast.commission.pk, "role": Role.REFERRER})
+    assert "https://opendoor.region.example/account/set-password/" in mail.outbox[-1].body
