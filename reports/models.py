@@ -18,6 +18,9 @@ class Indicator(models.Model):
     unit = models.CharField(_("unit"), max_length=40, default="чел.")
     baseline = models.DecimalField(_("baseline"), max_digits=10, decimal_places=1, default=0)
     rule = models.CharField(_("actual value from"), max_length=32, blank=True, choices=RULE_CHOICES)
+    # The service whose grant this is: its coordinators keep it, its own data gives the actual values.
+    service = models.ForeignKey("accounts.Agency", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="indicators", verbose_name=_("service"))
 
     personal_data = PersonalData(keep=("name", "unit", "rule"))
 

@@ -32,9 +32,8 @@ def own_service(user):
 
 
 def may_edit_indicators(user):
-    """The region's grant indicators are kept by the coordinators of the region's main service."""
-    main = Agency.main_service()
-    return bool(main and main.pk in user.agency_ids(Role.COORDINATOR))
+    """Each service's grant indicators are kept by its own coordinators."""
+    return bool(user.agency_ids(Role.COORDINATOR))
 
 
 def check_access(user):
@@ -165,20 +164,28 @@ def monitoring_export(request, fmt):
 def indicators(request):
     check_access(request.user)
     can_edit = may_edit_indicators(request.user)
+    own = request.user.agency_ids(Role.COORDINATOR)
     indicator_form = IndicatorForm(request.POST if "add_indicator" in request.POST else None, prefix="i")
     period_form = PeriodForm(request.POST if "add_period" in request.POST else None, prefix="p")
+    period_form.fields["indicator"].queryset = Indicator.objects.filter(service_id__in=own)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
         for form, action in ((indicator_form, "indicator.create"), (period_form, "indicator.period")):
             if form.is_bound and form.is_valid():
                 with transaction.atomic():
-                    saved = form.save()
+                    saved = form.save(commit=False)
+                    if isinstance(saved, Indicator):
+                        saved.service_id = own_service(request.user)
+                    saved.save()
                     log.record(request.user, action, saved, fields=sorted(form.changed_data))
                 messages.success(request, _("Saved."))
                 return redirect("indicators")
-    items = Indicator.objects.prefetch_related("periods")
+    # A coordinator sees their own service's indicators; the analyst every service's, protected.
+    items = Indicator.objects.select_related("service").prefetch_related("periods")
+    if own:
+        items = items.filter(service_id__in=own)
     return render(request, "reports/indicators.html", {
-        "rows": indicators_table(items), "can_edit": can_edit, "indicator_form": indicator_form,
+        "rows": indicators_table(items, exact_for=own), "can_edit": can_edit, "indicator_form": indicator_form,
         "period_form": period_form,
     })

@@ -243,6 +243,8 @@ def test_totals_minus_the_shown_parts_never_give_one_hidden_cell(cast, make_case
 
 
 def test_a_second_service_sees_its_own_figures_exactly_and_the_network_protected(client, cast, make_case):
+    import datetime
+
     for _ in range(6):
         make_case(upto=CaseStatus.SCREENING)
     own = _json(client, cast.coordinator_b, "")
@@ -251,7 +253,18 @@ def test_a_second_service_sees_its_own_figures_exactly_and_the_network_protected
     assert network["protected"] is True and network["figures"]["referrals"] == 5  # 6, rounded
     first = _json(client, cast.coordinator, "")
     assert first["protected"] is False and first["figures"]["referrals"] == 6
-    # Indicator periods belong to the region's main service, not to any coordinator of the network.
+    # Grant indicators belong to a service: another service's coordinator neither sees nor extends them.
+    from reports.models import Indicator, IndicatorPeriod
+
+    theirs = Indicator.objects.create(name="Семьи, получившие помощь", rule="referrals", service=cast.service)
     client.force_login(cast.coordinator_b)
-    response = client.post(reverse("indicators"), {"add_period": "1", "p-indicator": "1"})
-    assert response.status_code == 403
+    assert "Семьи, получившие помощь" not in client.get(reverse("indicators")).content.decode()
+    client.post(reverse("indicators"), {"add_period": "1", "p-indicator": theirs.pk, "p-start": "2026-01-01",
+                                        "p-end": "2026-12-31", "p-target": "10"})
+    assert not IndicatorPeriod.objects.exists()
+    # The analyst sees it, with the actual value protected (6 referrals → 5).
+    IndicatorPeriod.objects.create(indicator=theirs, start=datetime.date(2026, 1, 1),
+                                   end=datetime.date(2026, 12, 31), target=10)
+    client.force_login(cast.analyst)
+    page = client.get(reverse("indicators")).content.decode()
+    assert "Семьи, получившие помощь" in page and "<strong>5</strong>" in page

@@ -315,7 +315,8 @@ class Command(BaseCommand):
             ("Число детей — участников восстановительных программ", "чел.", 40, "minors", (55, 65)),
             ("Число специалистов, обученных восстановительному подходу", "чел.", 20, "", (40, 60)),
         ]:
-            indicator = Indicator.objects.create(name=name, unit=unit, baseline=baseline, rule=rule)
+            indicator = Indicator.objects.create(name=name, unit=unit, baseline=baseline, rule=rule,
+                                                 service=self.service)
             for offset, target in zip((1, 0), targets, strict=True):
                 IndicatorPeriod.objects.create(
                     indicator=indicator, start=datetime.date(year - offset, 1, 1),
