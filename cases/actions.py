@@ -93,7 +93,7 @@ def assign_facilitators(case, facilitators, *, actor):
 
 @transaction.atomic
 def record_screening(case, *, actor, done_on, answers, outcome, safeguards="", recheck_on=None,
-                     reason="", referred_to=""):
+                     reason="", referred_to="", override_reason=""):
     _require(case, {S.SCREENING, S.PREPARATION, S.PROGRAM, S.FOLLOW_UP},
              _("A screening is recorded while the case is being worked on."))
     _no_future(done_on, _("The date of the screening"))
@@ -107,11 +107,30 @@ def record_screening(case, *, actor, done_on, answers, outcome, safeguards="", r
         raise ActionError(_("Set the date of the re-check."))
     if outcome == Screening.Outcome.NOT_SUITABLE and not reason.strip():
         raise ActionError(_("Give the reason why the case is not suitable."))
+    # The answers drive the outcome: a red flag allows no joint program unless the coordinator overrides with
+    # reasons; an amber flag allows one only with safeguards.
+    red, amber = Screening.flags(answers)
+    labels = dict(Screening.QUESTIONS)
+    override_by = None
+    if red and outcome in (Screening.Outcome.SUITABLE, Screening.Outcome.SAFEGUARDS):
+        if not override_reason.strip():
+            raise ActionError(_("The answers say a joint program is not safe (%(flags)s): choose «not suitable now» "
+                                "or «not suitable», or ask the coordinator to record an override with reasons.")
+                              % {"flags": "; ".join(str(labels[k]).lower() for k in red)})
+        if case.service_id not in actor.agency_ids(Role.COORDINATOR):
+            raise ActionError(_("Only the coordinator may let a program go ahead despite a red flag."))
+        override_by = actor
+    elif override_reason.strip():
+        raise ActionError(_("An override is recorded only against a red flag."))
+    if amber and outcome == Screening.Outcome.SUITABLE:
+        raise ActionError(_("The answers need safeguards (%(flags)s): choose «suitable with safeguards» and list "
+                            "them.") % {"flags": "; ".join(str(labels[k]).lower() for k in amber)})
     screening = Screening.objects.create(
         case=case, by=actor, done_on=done_on, answers=answers, outcome=outcome, safeguards=safeguards,
-        recheck_on=recheck_on, reason=reason, referred_to=referred_to,
+        recheck_on=recheck_on, reason=reason, referred_to=referred_to, override_by=override_by,
+        override_reason=override_reason.strip(),
     )
-    log.record(actor, "case.screening", case, fields=["screening"])
+    log.record(actor, "case.screening", case, fields=["screening"] + (["override"] if override_by else []))
     if case.status == S.SCREENING and screening.allows_joint_meeting:
         transition(case, S.PREPARATION, actor=actor, action="case.prepare")
     elif case.status == S.SCREENING and outcome == Screening.Outcome.NOT_SUITABLE:

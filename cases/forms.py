@@ -49,6 +49,10 @@ class ScreeningForm(Form):
     reason = forms.CharField(label=_("Reason (for «not suitable»)"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
     referred_to = forms.CharField(label=_("Referred to"), required=False, max_length=255)
+    override_reason = forms.CharField(
+        label=_("Coordinator's override: why the program may go ahead despite a red flag"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only the coordinator, only against a red flag; it is audited and shown on the case."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

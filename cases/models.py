@@ -187,6 +187,23 @@ class Screening(models.Model):
         NO = "no", _("no")
         UNKNOWN = "unknown", _("unknown")
 
+    # The answers that make a joint program unsafe (red: only «not suitable (now)», unless the coordinator
+    # records an override with reasons) or that need safeguards (amber: not plain «suitable»). «Unknown» about a
+    # danger is treated as the danger: nobody may assume safety they have not checked.
+    RED = {
+        "violence": {"yes", "unknown"},
+        "sexual_abuse": {"yes", "unknown"},
+        "coercion": {"yes", "unknown"},
+        "intoxication": {"yes", "unknown"},
+        "consent": {"no", "unknown"},
+        "child_safe": {"no", "unknown"},
+    }
+    AMBER = {
+        "acknowledgement": {"no", "unknown"},
+        "criminal": {"yes", "unknown"},
+        "cofacilitator": {"yes"},
+    }
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="screenings")
     done_on = models.DateField(_("date of screening"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -197,16 +214,31 @@ class Screening(models.Model):
     recheck_on = models.DateField(_("re-check date"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     referred_to = models.CharField(_("referred to"), max_length=255, blank=True)
+    # A coordinator's second opinion that lets a program go ahead despite a red flag: who and why (audited).
+    override_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    override_reason = models.TextField(_("reasons of the coordinator's override"), blank=True)
 
     personal_data = PersonalData(
         owner="case__referral",
-        fields={"answers": ERASE, "safeguards": ERASE, "reason": ERASE, "referred_to": ERASE},
+        fields={"answers": ERASE, "safeguards": ERASE, "reason": ERASE, "referred_to": ERASE,
+                "override_reason": ERASE},
         keep=("done_on", "outcome", "recheck_on"),
-        others=("answers", "safeguards", "reason", "referred_to"),
+        others=("answers", "safeguards", "reason", "referred_to", "override_reason"),
     )
 
     class Meta:
         ordering = ["-done_on", "-id"]
+
+    @classmethod
+    def flags(cls, answers):
+        """(red, amber): the questions whose answers are red or amber flags, in the checklist's order."""
+        def answered(key):
+            return answers.get(key, {}).get("answer")
+
+        red = [key for key, _q in cls.QUESTIONS if answered(key) in cls.RED.get(key, ())]
+        amber = [key for key, _q in cls.QUESTIONS if answered(key) in cls.AMBER.get(key, ())]
+        return red, amber
 
     @property
     def allows_joint_meeting(self):

@@ -191,7 +191,8 @@ def case_screening(request, code):
         done = run_action(request, lambda: actions.record_screening(
             case, actor=request.user, done_on=d["done_on"], answers=form.answers(), outcome=d["outcome"],
             safeguards=d["safeguards"], recheck_on=d["recheck_on"], reason=d["reason"],
-            referred_to=d["referred_to"]), _("The safety screening has been recorded."), form=form)
+            referred_to=d["referred_to"], override_reason=d["override_reason"]),
+            _("The safety screening has been recorded."), form=form)
         if done:
             return redirect("case", code=case.code)
     return render(request, "cases/screening.html", {"case": case, "form": form})

@@ -147,6 +147,8 @@ def make_case(cast, make_referral):
             case_actions.assign_facilitators(case, [cast.facilitator], actor=cast.coordinator)
         if step >= 2:
             answers = {k: {"answer": "no", "source": "беседа"} for k, _ in Screening.QUESTIONS}
+            for key in ("acknowledgement", "consent", "child_safe"):  # the safe answer to these is «yes»
+                answers[key] = {"answer": "yes", "source": "беседа"}
             answers["violence"] = {"answer": "no", "source": "CONFIDENTIAL-SCREENING-SOURCE"}
             case_actions.record_screening(case, actor=cast.facilitator, done_on=today, answers=answers,
                                           outcome=Screening.Outcome.SUITABLE)

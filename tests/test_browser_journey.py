@@ -106,8 +106,9 @@ def test_whole_loop_through_three_people(cast, browser, live_server):
     expect(screenings).to_contain_text("Случай №")
     page.goto(case_url)
     page.get_by_role("link", name="Внести оценку безопасности").click()
-    for row in page.locator("tbody tr").all():
-        row.get_by_label("нет").check()
+    for index, row in enumerate(page.locator("tbody tr").all()):
+        # Acknowledgement of harm, voluntary consent, the child's safety: the safe answer is «да».
+        row.get_by_label("да" if index in (2, 5, 6) else "нет", exact=True).check()
         row.locator("input[type=text]").fill("беседа с матерью")
     page.get_by_label("подходит", exact=True).check()
     page.get_by_role("button", name="Сохранить оценку").click()

@@ -18,7 +18,10 @@ DAY = datetime.timedelta(days=1)
 
 
 def suitable_answers():
-    return {k: {"answer": "no", "source": "беседа"} for k, _ in Screening.QUESTIONS}
+    answers = {k: {"answer": "no", "source": "беседа"} for k, _ in Screening.QUESTIONS}
+    for key in ("acknowledgement", "consent", "child_safe"):
+        answers[key] = {"answer": "yes", "source": "беседа"}
+    return answers
 
 
 def test_submit_sets_due_date_from_the_regional_setting(cast, make_referral, settings):

@@ -34,7 +34,7 @@ def test_program_kind_from_referral_to_closure(client, cast, kind, shuttle):
     client.force_login(cast.facilitator)
     screening = {"done_on": today, "outcome": "suitable"}
     for key, _label in Screening.QUESTIONS:
-        screening[f"{key}_answer"] = "no"
+        screening[f"{key}_answer"] = "yes" if key in ("acknowledgement", "consent", "child_safe") else "no"
     assert client.post(reverse("case_screening", args=[case.code]), screening).status_code == 302
     client.post(reverse("case_program", args=[case.code]), {"kind": kind, **({"shuttle": "on"} if shuttle else {})})
     for rp in referral.persons.all():

@@ -127,7 +127,7 @@ def test_accepting_twice_is_an_illegal_transition(client, cast, make_referral):
 def screening_post(outcome="suitable", **extra):
     data = {"done_on": timezone.localdate().isoformat(), "outcome": outcome}
     for key, _label in Screening.QUESTIONS:
-        data[f"{key}_answer"] = "no"
+        data[f"{key}_answer"] = "yes" if key in ("acknowledgement", "consent", "child_safe") else "no"
         data[f"{key}_source"] = "беседа с матерью"
     data.update(extra)
     return data

@@ -1,0 +1,83 @@
+"""Screening that decides safely: the answers drive the outcome (one test per red flag)."""
+
+import pytest
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from cases import actions
+from cases.models import CaseStatus, Screening
+from lib.errors import ActionError
+
+SAFE = {"violence": "no", "sexual_abuse": "no", "acknowledgement": "yes", "coercion": "no", "intoxication": "no",
+        "consent": "yes", "child_safe": "yes", "criminal": "no", "cofacilitator": "no"}
+RED = [(key, answer) for key, answers in Screening.RED.items() for answer in sorted(answers)]
+AMBER = [(key, answer) for key, answers in Screening.AMBER.items() for answer in sorted(answers)]
+
+
+def _answers(**changes):
+    return {k: {"answer": changes.get(k, v), "source": "беседа"} for k, v in SAFE.items()}
+
+
+@pytest.fixture
+def screening_case(cast, make_case):
+    return make_case(upto=CaseStatus.SCREENING)
+
+
+def _screen(case, actor, answers, outcome, **extra):
+    return actions.record_screening(case, actor=actor, done_on=timezone.localdate(), answers=answers,
+                                    outcome=outcome, **extra)
+
+
+def test_the_safe_answers_allow_suitable(cast, screening_case):
+    _screen(screening_case, cast.facilitator, _answers(), Screening.Outcome.SUITABLE)
+    screening_case.refresh_from_db()
+    assert screening_case.status == CaseStatus.PREPARATION
+
+
+@pytest.mark.parametrize(("key", "answer"), RED)
+def test_each_red_flag_refuses_a_joint_program(cast, screening_case, key, answer):
+    for outcome in (Screening.Outcome.SUITABLE, Screening.Outcome.SAFEGUARDS):
+        with pytest.raises(ActionError, match="не безопасна"):
+            _screen(screening_case, cast.facilitator, _answers(**{key: answer}), outcome, safeguards="ко-ведущий")
+    # A facilitator cannot override; «not suitable now» is accepted.
+    with pytest.raises(ActionError, match="Только куратор"):
+        _screen(screening_case, cast.facilitator, _answers(**{key: answer}), Screening.Outcome.SUITABLE,
+                override_reason="я уверен")
+    _screen(screening_case, cast.facilitator, _answers(**{key: answer}), Screening.Outcome.NOT_NOW,
+            recheck_on=timezone.localdate())
+    screening_case.refresh_from_db()
+    assert screening_case.status == CaseStatus.SCREENING
+
+
+def test_the_coordinator_may_override_with_reasons_and_it_is_shown_and_audited(client, cast, screening_case):
+    from django.urls import reverse
+
+    _screen(screening_case, cast.coordinator, _answers(violence="unknown"), Screening.Outcome.SAFEGUARDS,
+            safeguards="встречи раздельно", override_reason="Опека подтвердила: отец выехал, угрозы нет.")
+    screening = screening_case.screenings.get()
+    assert screening.override_by == cast.coordinator
+    assert "override" in AuditEvent.objects.filter(action="case.screening").latest("at").fields
+    client.force_login(cast.facilitator)
+    page = client.get(reverse("case", args=[screening_case.code])).content.decode()
+    assert "Опека подтвердила" in page
+
+
+@pytest.mark.parametrize(("key", "answer"), AMBER)
+def test_each_amber_flag_needs_safeguards(cast, screening_case, key, answer):
+    with pytest.raises(ActionError, match="меры безопасности|мер безопасности|с мерами"):
+        _screen(screening_case, cast.facilitator, _answers(**{key: answer}), Screening.Outcome.SUITABLE)
+    _screen(screening_case, cast.facilitator, _answers(**{key: answer}), Screening.Outcome.SAFEGUARDS,
+            safeguards="второй ведущий")
+
+
+def test_the_form_refuses_suitable_with_ongoing_violence_and_keeps_the_answers(client, cast, screening_case):
+    from django.urls import reverse
+
+    client.force_login(cast.facilitator)
+    data = {"done_on": timezone.localdate().isoformat(), "outcome": "suitable"}
+    for key, value in _answers(violence="yes").items():
+        data[f"{key}_answer"] = value["answer"]
+        data[f"{key}_source"] = value["source"]
+    page = client.post(reverse("case_screening", args=[screening_case.code]), data).content.decode()
+    assert "не безопасна" in page and "продолжающееся насилие" in page
+    assert not screening_case.screenings.exists()
