@@ -3,6 +3,7 @@
 import hashlib
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -281,6 +282,8 @@ def record_agreement(case, *, actor, concluded_on, text, items, review_on=None, 
     )
     AgreementItem.objects.bulk_create(AgreementItem(agreement=agreement, **item) for item in items)
     log.record(actor, "case.agreement", case, fields=["agreement", "items", "review_on"])
+    if agreement.decision == Agreement.Decision.PENDING and case.agreement_shareable():
+        _tell_referrers(case, _("A family plan on your referral of %(date)s waits for your decision."))
     transition(case, S.FOLLOW_UP, actor=actor, action="case.follow_up")
     return agreement
 
@@ -460,7 +463,22 @@ def sign_report(case, *, actor):
     from api.webhooks import notify
 
     notify(case.referral, "referral.report")  # the agency's system may now read the outcome report
+    _tell_referrers(case, _("The service has answered your referral of %(date)s: the information on the results "
+                            "is signed."))
     return report
+
+
+def _tell_referrers(case, text):
+    """In-app and e-mail notice to the referring agency's referrers; no personal data in the text."""
+    from accounts.models import User
+    from core.notify import notify as tell
+
+    referral = case.referral
+    users = User.objects.filter(memberships__agency_id=referral.agency_id, memberships__role=Role.REFERRER,
+                                is_active=True).distinct()
+    date = referral.submitted_on.strftime("%d.%m.%Y") if referral.submitted_on else "—"
+    tell(users, text % {"date": date}, reverse("referral", args=[referral.code]),
+         email_subject=_("An answer of the reconciliation service"))
 
 
 @transaction.atomic

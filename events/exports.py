@@ -2,6 +2,7 @@
 
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Agency, Territory
@@ -46,7 +47,9 @@ def attendance(event):
     for r in people:
         present = {a.session_id for a in r.attendance.all()}
         rows.append([r.full_name, *["+" if s.pk in present else "" for s in sessions], len(present)])
-    header = [_("Full name"), *[f"{s.starts_at:%d.%m %H:%M} {s.title}"[:40] for s in sessions], _("Sessions")]
+    # Session times in the service's time zone (stored in UTC), whole titles (the cells wrap).
+    header = [_("Full name"), *[f"{timezone.localtime(s.starts_at):%d.%m %H:%M} {s.title}" for s in sessions],
+              _("Sessions")]
     return _book(_("Attendance"), event, header, rows)
 
 

@@ -14,7 +14,7 @@ def render_certificates(batch_id):
     from .models import Certificate, CertificateBatch
 
     batch = CertificateBatch.objects.get(pk=batch_id)
-    service = Agency.main_service()
+    service = batch.event.service or Agency.main_service()  # the event's own service signs its certificates
     pending = (Certificate.objects.filter(registration__event_id=batch.event_id, pdf_ready=False)
                .select_related("registration__event", "registration__agency"))
     fonts = font_configuration()

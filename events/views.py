@@ -215,6 +215,10 @@ def certificate_pdf(request, code, number):
     event = get_event_for_organiser(request.user, code)
     certificate = get_object_or_404(Certificate, registration__event=event, number=number, pdf_ready=True)
     log.record(request.user, "event.certificate.download", certificate.registration, kind=AuditEvent.Kind.EXPORT)
+    if certificate.revoked_at:  # made anew with the «ОТОЗВАНО» stamp, never the clean file
+        from .certificates import certificate_pdf as render_certificate
+
+        return download(render_certificate(certificate, event.service), f"{certificate.number}-отозвано.pdf")
     return download(certificate.path.read_bytes(), f"{certificate.number}.pdf")
 
 
@@ -224,7 +228,9 @@ def certificates_zip(request, code):
     event = get_event_for_organiser(request.user, code)
     spool = tempfile.TemporaryFile()
     with zipfile.ZipFile(spool, "w", zipfile.ZIP_STORED) as archive:
-        for certificate in Certificate.objects.filter(registration__event=event, pdf_ready=True):
+        # A revoked certificate is never handed out again with the others.
+        for certificate in Certificate.objects.filter(registration__event=event, pdf_ready=True,
+                                                      revoked_at__isnull=True):
             archive.write(certificate.path, f"{certificate.number}.pdf")
     spool.seek(0)
     log.record(request.user, "event.certificate.zip", event, kind=AuditEvent.Kind.EXPORT)

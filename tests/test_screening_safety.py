@@ -81,3 +81,45 @@ def test_the_form_refuses_suitable_with_ongoing_violence_and_keeps_the_answers(c
     page = client.post(reverse("case_screening", args=[screening_case.code]), data).content.decode()
     assert "не безопасна" in page and "продолжающееся насилие" in page
     assert not screening_case.screenings.exists()
+
+
+def test_the_referrer_is_told_when_the_answer_is_signed(cast, make_case):
+    from core.models import Notification
+
+    case = make_case(upto=CaseStatus.FOLLOW_UP)
+    fields = actions.report_defaults(case)
+    fields["summary"] = "Итог."
+    actions.draft_report(case, actor=cast.facilitator, fields=fields, expected_version=0)
+    actions.sign_report(case, actor=cast.coordinator)
+    note = Notification.objects.get(user=cast.secretary)
+    assert "подписана" in note.text and case.referral.code in note.url
+    assert "Смирнов" not in note.text
+    assert not Notification.objects.filter(user=cast.guardian).exists()
+
+
+def test_a_revoked_certificate_is_not_in_the_zip_and_downloads_stamped(client, cast, make_event,
+                                                                       django_capture_on_commit_callbacks):
+    import io
+    import zipfile
+
+    from django.urls import reverse
+
+    from events import actions as event_actions
+
+    from .conftest import participant
+    from .test_documents import pdf_text
+
+    event = make_event()
+    people = [event_actions.register(event, fields=participant(n), consent=True, confirmed=True) for n in range(2)]
+    for person in people:
+        for session in event.sessions.all():
+            event_actions.mark_attendance(person, session, actor=cast.organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        event_actions.issue_certificates(event, actor=cast.organiser)
+    revoked = people[0].certificate
+    event_actions.revoke(revoked, actor=cast.organiser, reason="ошибка в списке")
+    client.force_login(cast.organiser)
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(client.get(reverse("certificates_zip", args=[event.code])))))
+    assert archive.namelist() == [f"{people[1].certificate.number}.pdf"]
+    text = pdf_text(client.get(reverse("certificate_pdf", args=[event.code, revoked.number])).content)
+    assert "ОТОЗВАНО" in text and "Выдано" in text
