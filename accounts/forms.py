@@ -128,6 +128,9 @@ class ServiceSettingsForm(ModelForm):
 
 
 class RegionSettingsForm(ModelForm):
+    base_url = forms.URLField(label=_("public address of the system"), required=False, assume_scheme="https",
+                              help_text=_("Links in e-mails and the QR codes of certificates start with it."))
+
     class Meta:
         model = RegionSettings
         fields = ["base_url", "reminder_hour"]
