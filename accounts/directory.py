@@ -60,13 +60,7 @@ class Row:
 def read(upload):
     """[Row] of an uploaded directory file, each checked; an ActionError when the file itself is not one."""
     rows = sheets.read_rows(upload, max_rows=5000, max_columns=20)
-    header_at, positions = None, {}
-    for index, values in enumerate(rows[:10]):
-        cells = [str(v or "").strip().lower() for v in values]
-        found = {key: cells.index(name) for key, names in COLUMNS.items() for name in names if name in cells}
-        if all(key in found for key in REQUIRED):
-            header_at, positions = index, found
-            break
+    header_at, positions = sheets.find_header(rows, COLUMNS, REQUIRED)
     if header_at is None:
         raise ActionError(_("No header row with the columns «Вид», «Краткое название» and «Полное название» was "
                             "found in the first 10 rows. Download the sample file to see the expected columns."))

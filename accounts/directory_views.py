@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from audit import log
-from lib.errors import ActionError
 from lib.files import download
+from lib.views import preview_then_apply
 
 from . import directory, site
 from .forms import AgencyForm, DirectoryUploadForm, RegionSettingsForm, ServiceSettingsForm, TerritoryForm
@@ -87,26 +87,21 @@ def directory_import(request):
     """Upload → preview with a Russian error per row → import the valid rows (kept in the session between)."""
     require_admin(request)
     form = DirectoryUploadForm(request.POST or None, request.FILES or None)
-    rows = None
-    if request.method == "POST" and "confirm" in request.POST:
-        stored = request.session.pop(PREVIEW_KEY, None)
-        if not stored:
-            messages.error(request, _("The preview has expired. Upload the file again."))
-            return redirect("directory_import")
+
+    def apply(stored):
         created, updated = directory.apply([directory.Row(**row) for row in stored], actor=request.user)
         messages.success(request, _("Imported: new — %(created)d, updated — %(updated)d.") % {
             "created": created, "updated": updated})
         return redirect("directory")
-    if request.method == "POST" and form.is_valid():
-        try:
-            rows = directory.read(form.cleaned_data["file"])
-        except ActionError as error:
-            form.add_error("file", str(error))
-        else:
-            request.session[PREVIEW_KEY] = [dict(row.__dict__) for row in rows if not row.errors]
-            labels = dict(Agency.Kind.choices)
-            for row in rows:
-                row.kind_label = labels.get(row.values.get("kind"), row.values.get("kind") or "—")
+
+    answered, rows = preview_then_apply(
+        request, form, key=PREVIEW_KEY, read=directory.read, apply=apply, again="directory_import",
+        keep=lambda rows: [dict(row.__dict__) for row in rows if not row.errors])
+    if answered:
+        return answered
+    labels = dict(Agency.Kind.choices)
+    for row in rows or []:
+        row.kind_label = labels.get(row.values.get("kind"), row.values.get("kind") or "—")
     return render(request, "accounts/directory_import.html", {
         "form": form, "rows": rows, "valid": sum(1 for r in rows or [] if not r.errors)})
 

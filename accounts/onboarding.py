@@ -172,13 +172,7 @@ def read_invitations(upload):
     from lib.validation import clean_text
 
     rows = sheets.read_rows(upload, max_rows=1000, max_columns=20)
-    header_at, positions = None, {}
-    for index, values in enumerate(rows[:10]):
-        cells = [str(v or "").strip().lower() for v in values]
-        found = {key: cells.index(name) for key, names in INVITE_COLUMNS.items() for name in names if name in cells}
-        if all(key in found for key in INVITE_REQUIRED):
-            header_at, positions = index, found
-            break
+    header_at, positions = sheets.find_header(rows, INVITE_COLUMNS, INVITE_REQUIRED)
     if header_at is None:
         raise ActionError(_("No header row with the columns «E-mail», «Фамилия», «Имя», «Организация» and «Роль» "
                             "was found in the first 10 rows."))

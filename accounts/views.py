@@ -20,7 +20,7 @@ from events.actions import hours_for
 from lib import totp
 from lib.errors import ActionError
 from lib.ratelimit import address_over_limit
-from lib.views import run_action
+from lib.views import preview_then_apply, run_action
 
 from . import onboarding, security, site
 from .forms import CodeForm, DirectoryUploadForm, InviteForm, MembershipFields, NewPasswordForm, ResetRequestForm
@@ -348,24 +348,19 @@ def user_invite_import(request):
     """Bulk invitation from XLSX: a preview with a Russian error per row, then one invitation per valid row."""
     require_admin(request)
     form = DirectoryUploadForm(request.POST or None, request.FILES or None)
-    rows = None
-    if request.method == "POST" and "confirm" in request.POST:
-        stored = request.session.pop("invite-import", None)
-        if not stored:
-            messages.error(request, _("The preview has expired. Upload the file again."))
-            return redirect("user_invite_import")
+
+    def apply(stored):
         count = onboarding.invite_rows(stored, actor=request.user)
         messages.success(request, _("Invitations sent: %(n)d.") % {"n": count})
         return redirect("users")
-    if request.method == "POST" and form.is_valid():
-        try:
-            rows = onboarding.read_invitations(form.cleaned_data["file"])
-        except ActionError as error:
-            form.add_error("file", str(error))
-        else:
-            request.session["invite-import"] = [dict(row) for row in rows if not row["errors"]]
-            labels = dict(Role.choices)
-            for row in rows:
-                row["role_label"] = str(labels.get(row["values"]["role"], "—"))
+
+    answered, rows = preview_then_apply(
+        request, form, key="invite-import", read=onboarding.read_invitations, apply=apply,
+        again="user_invite_import", keep=lambda rows: [dict(row) for row in rows if not row["errors"]])
+    if answered:
+        return answered
+    labels = dict(Role.choices)
+    for row in rows or []:
+        row["role_label"] = str(labels.get(row["values"]["role"], "—"))
     return render(request, "accounts/user_invite_import.html", {
         "form": form, "rows": rows, "valid": sum(1 for r in rows or [] if not r["errors"])})

@@ -152,3 +152,14 @@ def read_rows(upload, *, max_rows=MAX_READ_ROWS, max_columns=MAX_READ_COLUMNS):
         return bounded_rows(book.worksheets[0], max_rows=max_rows, max_columns=max_columns)
     finally:
         book.close()
+
+
+def find_header(rows, columns, required, *, within=10):
+    """(index of the header row, {key: column}) among the first `within` rows: the first row that names every
+    required column (each key may be written any of several ways, compared lower-cased); (None, {}) if none."""
+    for index, values in enumerate(rows[:within]):
+        cells = [str(v or "").strip().lower() for v in values]
+        found = {key: cells.index(name) for key, names in columns.items() for name in names if name in cells}
+        if all(key in found for key in required):
+            return index, found
+    return None, {}

@@ -43,3 +43,27 @@ class CappedPaginator(Paginator):
     @property
     def capped(self):
         return self.count > self.cap
+
+
+def preview_then_apply(request, form, *, key, read, keep, apply, again):
+    """An upload in two steps: the file is read and shown with an error per row, the rows that may be written are
+    kept in the session, and a second POST («confirm») writes them. Returns (response, rows): a response when the
+    request is answered here (applied, or the preview expired), else the rows to show (None before an upload)."""
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    if request.method == "POST" and "confirm" in request.POST:
+        stored = request.session.pop(key, None)
+        if not stored:
+            messages.error(request, _("The preview has expired. Upload the file again."))
+            return redirect(again), None
+        return apply(stored), None
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = read(form.cleaned_data["file"])
+        except ActionError as error:
+            form.add_error("file", str(error))
+            return None, None
+        request.session[key] = keep(rows)
+        return None, rows
+    return None, None
