@@ -31,17 +31,37 @@ def _move(referral, target, *, actor, action, fields=()):
         notify(referral, "referral.status")
 
 
+def _name_persons(referral, persons, actor):
+    if not persons:
+        raise ActionError(_("Name at least one person: the child or a party to the conflict."))
+    for person_fields, role in persons:
+        person = Person.objects.create(**person_fields)
+        # Search before create: a likely earlier record is flagged for the coordinator, who links it.
+        known = known_to_referrer(actor, person_fields)
+        ReferralPerson.objects.create(referral=referral, person=person, role=role, possibly_known=known)
+
+
+def _forget_persons(referral):
+    """Remove a draft's persons: their records go too unless something else names them."""
+    named = list(referral.persons.values_list("person_id", flat=True))
+    referral.persons.all().delete()
+    Person.objects.filter(pk__in=named, referral_roles__isnull=True, participations__isnull=True).delete()
+
+
+def _require_own_draft(referral, actor):
+    if referral.status != Referral.Status.DRAFT:
+        raise ActionError(_("Only a draft can be changed or deleted; a sent referral can be withdrawn."))
+    if referral.author_id != actor.pk:
+        raise ActionError(_("Only the author of a draft may change or delete it."))
+
+
 @transaction.atomic
 def create_referral(*, actor, agency, service, fields, persons, submit):
     """persons: list of (person field dict, role). submit=False keeps a draft."""
     if not persons:
         raise ActionError(_("Name at least one person: the child or a party to the conflict."))
     referral = Referral.objects.create(agency=agency, author=actor, service=service, **fields)
-    for person_fields, role in persons:
-        person = Person.objects.create(**person_fields)
-        # Search before create: a likely earlier record is flagged for the coordinator, who links it.
-        known = known_to_referrer(actor, person_fields)
-        ReferralPerson.objects.create(referral=referral, person=person, role=role, possibly_known=known)
+    _name_persons(referral, persons, actor)
     log.record(actor, "referral.create", referral, fields=[*fields, "persons"])
     if submit:
         submit_referral(referral, actor=actor)
@@ -92,3 +112,32 @@ def accept_referral(referral, *, actor, today: datetime.date | None = None):
     )
     log.record(actor, "case.open", case, fields=["number", "year", "status"])
     return case
+
+
+@transaction.atomic
+def update_draft(referral, *, actor, service, fields, persons, submit):
+    """The author corrects an unsent draft: its text, service and persons (replaced as a whole)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _require_own_draft(referral, actor)
+    if not persons:
+        raise ActionError(_("Name at least one person: the child or a party to the conflict."))
+    for name, value in fields.items():
+        setattr(referral, name, value)
+    referral.service = service
+    referral.save()
+    _forget_persons(referral)
+    _name_persons(referral, persons, actor)
+    log.record(actor, "referral.draft.edit", referral, fields=[*fields, "persons"])
+    if submit:
+        submit_referral(referral, actor=actor)
+    return referral
+
+
+@transaction.atomic
+def delete_draft(referral, *, actor):
+    """The author deletes an unsent draft with its persons (a draft never reached the service)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _require_own_draft(referral, actor)
+    log.record(actor, "referral.draft.delete", referral, fields=["referral", "persons"])
+    _forget_persons(referral)
+    referral.delete()

@@ -72,6 +72,48 @@ def referral_new(request):
     return render(request, "referrals/new.html", {"form": form, "persons": persons, "agency": agency})
 
 
+def _person_initial(referral):
+    rows = []
+    for rp in referral.persons.select_related("person"):
+        p = rp.person
+        rows.append({"role": rp.role, "surname": p.surname, "name": p.name, "patronymic": p.patronymic,
+                     "birth_date": p.birth_date, "sex": p.sex, "phone": p.phone, "address": p.address})
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_edit(request, code):
+    """The author corrects an unsent draft (and may send it from here)."""
+    referral = get_referral_for_user(request.user, code, need="refer")
+    if referral.status != Referral.Status.DRAFT or referral.author_id != request.user.pk:
+        raise PermissionDenied
+    initial = {f: getattr(referral, f) for f in ReferralForm.Meta.fields}
+    form = ReferralForm(request.POST or None, initial={**initial, "service": referral.service})
+    persons = PersonFormSet(request.POST or None, prefix="persons", initial=_person_initial(referral))
+    if request.method == "POST" and form.is_valid() and persons.is_valid():
+        submit = "submit" in request.POST
+        rows = [(f.person_fields(), f.cleaned_data["role"]) for f in persons if not f.is_blank()]
+        saved = run_action(request, lambda: actions.update_draft(
+            referral, actor=request.user, service=form.cleaned_data["service"] or referral.service,
+            fields={k: v for k, v in form.cleaned_data.items() if k != "service"}, persons=rows, submit=submit),
+            _("The referral has been sent to the service.") if submit else _("The draft has been saved."), form=form)
+        if saved:
+            return redirect("referral", code=referral.code)
+    return render(request, "referrals/new.html", {"form": form, "persons": persons, "agency": referral.agency,
+                                                  "editing": referral})
+
+
+@login_required
+@require_POST
+def referral_delete(request, code):
+    referral = get_referral_for_user(request.user, code, need="refer")
+    if run_action(request, lambda: actions.delete_draft(referral, actor=request.user),
+                  _("The draft has been deleted.")):
+        return redirect("referrals")
+    return redirect("referral", code=code)
+
+
 @login_required
 def referral_detail(request, code):
     referral = get_referral_for_user(request.user, code)

@@ -43,6 +43,10 @@ TABLE = {
     "referral_new": ("get", lambda w: reverse("referral_new"), expect(ok=REFERRERS, default=403)),
     "referral": ("get", lambda w: reverse("referral", args=[w.referral.code]),
                  expect(ok={"secretary", "coordinator"})),
+    # Only the draft's author corrects or deletes it (the world's draft is the secretary's).
+    "referral_edit": ("get", lambda w: reverse("referral_edit", args=[w.draft.code]), expect(ok={"secretary"})),
+    "referral_delete": ("post", lambda w: reverse("referral_delete", args=[w.draft.code]),
+                        expect(ok={"secretary"}, ok_code=None)),
     "referral_submit": ("post", lambda w: reverse("referral_submit", args=[w.draft.code]),
                         expect(ok={"secretary"}, ok_code=None)),
     "referral_withdraw": ("post", lambda w: reverse("referral_withdraw", args=[w.referral.code]),

@@ -123,3 +123,35 @@ def test_a_revoked_certificate_is_not_in_the_zip_and_downloads_stamped(client, c
     assert archive.namelist() == [f"{people[1].certificate.number}.pdf"]
     text = pdf_text(client.get(reverse("certificate_pdf", args=[event.code, revoked.number])).content)
     assert "ОТОЗВАНО" in text and "Выдано" in text
+
+
+def test_a_draft_is_edited_and_deleted_by_its_author_only(client, cast, make_referral):
+    from django.urls import reverse
+
+    from people.models import Person
+    from referrals.models import Referral
+
+    draft = make_referral(submit=False, description="Черновик")
+    child = draft.persons.get(role="child").person
+    colleague = cast.guardian  # another referrer: cannot even see it
+    client.force_login(colleague)
+    assert client.get(reverse("referral_edit", args=[draft.code])).status_code == 404
+    client.force_login(cast.secretary)
+    page = client.get(reverse("referral_edit", args=[draft.code])).content.decode()
+    assert "Черновик" in page and child.surname in page
+    data = {"situation": "family_conflict", "description": "Исправленный текст", "representative_consent": "on",
+            "persons-TOTAL_FORMS": "2", "persons-INITIAL_FORMS": "0",
+            "persons-0-role": "child", "persons-0-surname": "Кузнецов", "persons-0-name": "Пётр",
+            "persons-1-role": "parent", "persons-1-surname": "Кузнецова", "persons-1-name": "Анна"}
+    assert client.post(reverse("referral_edit", args=[draft.code]), data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.description == "Исправленный текст" and draft.status == Referral.Status.DRAFT
+    assert sorted(draft.persons.values_list("person__surname", flat=True)) == ["Кузнецов", "Кузнецова"]
+    assert not Person.objects.filter(pk=child.pk).exists()  # the replaced person named nowhere else is gone
+    client.post(reverse("referral_delete", args=[draft.code]))
+    assert not Referral.objects.filter(pk=draft.pk).exists()
+    assert not Person.objects.filter(surname__in=["Кузнецов", "Кузнецова"]).exists()
+    # A sent referral cannot be deleted: it is withdrawn instead.
+    sent = make_referral()
+    client.post(reverse("referral_delete", args=[sent.code]))
+    assert Referral.objects.filter(pk=sent.pk).exists()
