@@ -276,7 +276,12 @@ def network(request):
              "cases": {k: shown(cases.get(s.pk, {}).get(k, 0)) for k in figures},
              "kinds": {k: shown(kinds.get(s.pk, {}).get(k, 0)) for k, _label in ProgramKind.choices},
              "supervision": shown(supervision.get(s.pk, 0))} for s in services]
-    return render(request, "methods/network.html", {"rows": rows, "year": year, "kinds": ProgramKind.choices})
+    roles = set(request.user.roles)
+    # Only links the reader may open: the analyst reads neither the facilitators' profiles nor the library.
+    links = {"facilitators": bool(roles & {Role.METHODOLOGIST, Role.COORDINATOR}),
+             "library": bool(roles & access.LIBRARY_READERS)}
+    return render(request, "methods/network.html", {"rows": rows, "year": year, "kinds": ProgramKind.choices,
+                                                    "links": links})
 
 
 # --- knowledge base ------------------------------------------------------------------------------

@@ -155,3 +155,16 @@ def test_a_draft_is_edited_and_deleted_by_its_author_only(client, cast, make_ref
     sent = make_referral()
     client.post(reverse("referral_delete", args=[sent.code]))
     assert Referral.objects.filter(pk=sent.pk).exists()
+
+
+@pytest.mark.parametrize("login", ["analyst", "methodologist"])
+def test_the_network_page_links_only_to_pages_its_reader_may_open(client, cast, login):
+    import re
+
+    from django.urls import reverse
+
+    client.force_login(getattr(cast, login))
+    page = client.get(reverse("network")).content.decode()
+    main = page[page.index("<main"):]
+    for href in set(re.findall(r'href="(/[^"#?]*)"', main)):
+        assert client.get(href).status_code == 200, href
