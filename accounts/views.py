@@ -27,13 +27,17 @@ from .forms import CodeForm, DirectoryUploadForm, InviteForm, MembershipFields, 
 from .models import Agency, Role, TOTPDevice, User, UserSession
 
 
-def _safe_next(request):
-    """Where to go after the second factor: only an address of this site (never an open redirect)."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
+def _safe_target(request, target):
+    """`target` if it is an address of this site, else the start page (never an open redirect)."""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                                   require_https=request.is_secure()):
         return target
     return reverse("home")
+
+
+def _safe_next(request):
+    """Where to go after the second factor."""
+    return _safe_target(request, request.POST.get("next") or request.GET.get("next") or "")
 
 
 def _second_step(request, form, check, success):
@@ -148,15 +152,7 @@ def act_for(request):
     if chosen.isdecimal() and int(chosen) in request.user.agency_ids():
         request.session["acting_agency"] = int(chosen)
         log.record(request.user, "account.act_for", request.user, kind=AuditEvent.Kind.LOGIN, fields=[chosen])
-    return redirect(_safe_back(request))
-
-
-def _safe_back(request):
-    target = request.META.get("HTTP_REFERER", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return reverse("home")
+    return redirect(_safe_target(request, request.META.get("HTTP_REFERER", "")))
 
 
 @login_required
@@ -326,6 +322,11 @@ class SetPassword(auth_views.PasswordResetConfirmView):
     template_name = "accounts/set_password.html"
     post_reset_login = True
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+
+    def get_user(self, uidb64):
+        # Django's view finds the user whatever their state: a leaver's unused invitation must not work.
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -86,6 +86,36 @@ def declared_kinds(model):
     return [f for f in model._meta.concrete_fields if isinstance(f, DECLARED_KINDS) and not f.is_relation]
 
 
+def problems(model):
+    """What is wrong with a model's declaration ([] when it is complete): every text, char, date, file or JSON
+    field declared exactly once, rules that fit their fields, and a way for retention to reach personal data."""
+    label = model._meta.label
+    found = declaration(model)
+    if found is None:
+        return [f"{label}: no personal_data declaration"]
+    names = {f.name for f in declared_kinds(model)}
+    declared = set(found.fields) | set(found.keep)
+    out = [f"{label}.{n}: neither personal nor kept" for n in sorted(names - declared)]
+    out += [f"{label}.{n}: declared but not a field of this kind" for n in sorted(declared - names)]
+    out += [f"{label}.{n}: both personal and kept" for n in sorted(set(found.fields) & set(found.keep))]
+    for name, rule in found.fields.items():
+        f = model._meta.get_field(name) if name in names else None
+        if rule is YEAR and not isinstance(f, models.DateField):
+            out.append(f"{label}.{name}: YEAR on a field that is not a date")
+        if rule is MARK and not isinstance(f, (models.CharField, models.TextField)):
+            out.append(f"{label}.{name}: MARK on a field that is not text")
+    if found.personal and not (found.owner or found.expires or found.staff or model._meta.label_lower == PERSON):
+        out.append(f"{label}: personal data with no way to retention (owner or expires)")
+    if found.owner:
+        target = target_of(model, found.owner)._meta.label_lower
+        owner = declaration(apps.get_model(target))
+        if target not in (REFERRAL, PERSON) and not (owner and owner.expires):
+            out.append(f"{label}: owned by {target}, which retention never reaches")
+    if found.expires and not isinstance(model._meta.get_field(found.expires), models.DateField):
+        out.append(f"{label}.{found.expires}: expires by a field that is not a date")
+    return out
+
+
 def target_of(model, path):
     """The model a lookup path from `model` ends at (forward and reverse relations both count)."""
     if path == "pk":
