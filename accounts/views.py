@@ -40,6 +40,11 @@ def _safe_next(request):
     return _safe_target(request, request.POST.get("next") or request.GET.get("next") or "")
 
 
+def _safe_back(request):
+    """Back to the page the request came from, if it is of this site."""
+    return _safe_target(request, request.META.get("HTTP_REFERER", ""))
+
+
 def _second_step(request, form, check, success):
     """Check the code; the page to show on success, None (the reason on the form) on a refusal. Too many wrong
     codes end the session."""
@@ -152,7 +157,7 @@ def act_for(request):
     if chosen.isdecimal() and int(chosen) in request.user.agency_ids():
         request.session["acting_agency"] = int(chosen)
         log.record(request.user, "account.act_for", request.user, kind=AuditEvent.Kind.LOGIN, fields=[chosen])
-    return redirect(_safe_target(request, request.META.get("HTTP_REFERER", "")))
+    return redirect(_safe_back(request))
 
 
 @login_required
