@@ -9,6 +9,8 @@ from accounts.models import Role
 
 from .models import Case, CaseStatus
 
+NEEDS = ("read", "work", "manage")
+
 
 def cases_visible_to(user):
     """The coordinator sees every case of the service; a facilitator sees the cases assigned to them."""
@@ -35,6 +37,8 @@ def can_work(user, case):
 
 def get_case_for_user(user, code, need="read"):
     """need: "read", "work" (case work) or "manage" (assign, sign, close). 404 without relation, 403 without right."""
+    if need not in NEEDS:
+        raise ValueError(f"unknown access need: {need!r}")  # a typo must not quietly mean "read"
     case = (
         cases_visible_to(user)
         .select_related("referral__agency", "service", "program")

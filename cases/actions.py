@@ -3,11 +3,12 @@
 import hashlib
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.models import Role, User
 from audit import log
 from lib.conflicts import NEW, UNCHECKED, check_version
 from lib.dates import add_months
@@ -27,6 +28,7 @@ from .models import (
     Attachment,
     Case,
     CaseStatus,
+    Conflict,
     Consent,
     FollowUp,
     Meeting,
@@ -73,6 +75,30 @@ def _no_future(day, label):
         raise ActionError(_("%(what)s cannot be in the future.") % {"what": label})
 
 
+def _not_before(day, floor, label, floor_label):
+    """Dates of the case's own events cannot precede the events they follow (a meeting before the referral)."""
+    if day and floor and day < floor:
+        raise ActionError(_("%(what)s cannot be earlier than %(floor)s (%(date)s).")
+                          % {"what": label, "floor": floor_label, "date": floor.strftime("%d.%m.%Y")})
+
+
+def _case_floor(case, day, label):
+    _not_before(day, case.first_day, label, _("the date of the referral"))
+
+
+def check_neutrality(case, user):
+    """Why `user` may not facilitate `case`, or None: they work for the referring agency, or are recorded as
+    related to a person of the case (on this case or on any other)."""
+    if case.referral.agency_id in user.agency_ids():
+        return _("%(name)s works for the referring agency and cannot facilitate its referral neutrally.") % {
+            "name": user.short_name}
+    persons = set(case.participants.values_list("person_id", flat=True))
+    persons |= set(case.referral.persons.values_list("person_id", flat=True))
+    if Conflict.objects.filter(facilitator=user).filter(Q(case=case) | Q(person_id__in=persons)).exists():
+        return _("%(name)s has declared a relation to a person of this case.") % {"name": user.short_name}
+    return None
+
+
 @transaction.atomic
 def assign_facilitators(case, facilitators, *, actor):
     facilitators = list(facilitators)
@@ -83,7 +109,7 @@ def assign_facilitators(case, facilitators, *, actor):
             raise ActionError(_("%(name)s is not a facilitator of this service.") % {"name": user.short_name})
     if case.status not in OPEN_STATES:
         raise ActionError(_("Facilitators are assigned only while the case is open."))
-    refusal = check_team(facilitators)
+    refusal = check_team(facilitators) or next(filter(None, (check_neutrality(case, u) for u in facilitators)), None)
     if refusal:
         raise ActionError(refusal)
     case.facilitators.set(facilitators)
@@ -93,11 +119,34 @@ def assign_facilitators(case, facilitators, *, actor):
 
 
 @transaction.atomic
+def declare_conflict(case, *, actor, facilitator, reason, person=None):
+    """A facilitator declares (or the coordinator records) a relation to a party: they leave the case."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError(_("Say what the relation is."))
+    if person is not None and not (case.participants.filter(person=person).exists()
+                                   or case.referral.persons.filter(person=person).exists()):
+        raise ActionError(_("The person must be named in this case."))
+    conflict = Conflict.objects.create(case=case, facilitator=facilitator, person=person, reason=reason,
+                                       recorded_by=actor)
+    case.facilitators.remove(facilitator)
+    log.record(actor, "case.conflict", case, fields=["conflicts", "facilitators"])
+    from core.notify import notify as tell
+
+    coordinators = User.objects.filter(memberships__agency_id=case.service_id, memberships__role=Role.COORDINATOR,
+                                       is_active=True).exclude(pk=actor.pk).distinct()
+    tell(coordinators, _("A facilitator declared a conflict of interest in case %(number)s: assign another one.")
+         % {"number": case.journal_number}, reverse("case", args=[case.code]))
+    return conflict
+
+
+@transaction.atomic
 def record_screening(case, *, actor, done_on, answers, outcome, safeguards="", recheck_on=None,
                      reason="", referred_to="", override_reason=""):
     _require(case, {S.SCREENING, S.PREPARATION, S.PROGRAM, S.FOLLOW_UP},
              _("A screening is recorded while the case is being worked on."))
     _no_future(done_on, _("The date of the screening"))
+    _case_floor(case, done_on, _("The date of the screening"))
     missing = [key for key, _label in Screening.QUESTIONS if answers.get(key, {}).get("answer") not in
                Screening.Answer.values]
     if missing:
@@ -181,18 +230,29 @@ def record_consent(participant, *, actor, purpose, by_representative, given_on):
 
 @transaction.atomic
 def withdraw_consent(consent, *, actor, on=None):
+    """Withdrawn at any time, also after the answer is signed: sharing stops from then on (the referrer's pages and
+    documents read the consent live)."""
     if consent.withdrawn_on:
         raise ActionError(_("This consent has already been withdrawn."))
+    if consent.participant.case.depersonalised_at:
+        raise ActionError(_("The case has been depersonalised."))
     consent.withdrawn_on = on or timezone.localdate()
     consent.save(update_fields=["withdrawn_on"])
     log.record(actor, "case.consent.withdraw", consent.participant.case, fields=["consent." + consent.purpose])
 
 
 @transaction.atomic
-def record_meeting(case, *, actor, kind, held, date, duration_minutes=None, attendees=(), notes=""):
+def record_meeting(case, *, actor, kind, held, date, duration_minutes=None, attendees=(), notes="",
+                   network=()):
     K = Meeting.Kind
     _require(case, {S.PREPARATION, S.PROGRAM, S.FOLLOW_UP},
              _("Meetings are recorded after the screening and before the report."))
+    _case_floor(case, date, _("The date of the meeting"))
+    network = list(network)
+    if any(m.case_id != case.pk for m in network):
+        raise ActionError(_("Members of the family network must belong to this case."))
+    if any(not m.invited or m.excluded_reason for m in network):
+        raise ActionError(_("A member of the network who may not attend cannot be marked as present."))
     today = timezone.localdate()
     if held and date > today:
         raise ActionError(_("A meeting that took place cannot have a date in the future."))
@@ -227,6 +287,7 @@ def record_meeting(case, *, actor, kind, held, date, duration_minutes=None, atte
         recorded_by=actor,
     )
     meeting.attendees.set(attendees)
+    meeting.network_attendees.set(network)
     log.record(actor, "case.meeting", case, fields=["meeting", *(["notes"] if notes else [])])
     if held and kind in {K.JOINT, K.INFO_SHARING, K.FAMILY_TIME} and case.status == S.PREPARATION:
         transition(case, S.PROGRAM, actor=actor, action="case.program_started")
@@ -255,12 +316,20 @@ def check_review_date(case, concluded_on, review_on):
         )
 
 
-@transaction.atomic
-def record_agreement(case, *, actor, concluded_on, text, items, review_on=None, expected_version=UNCHECKED):
-    """items: list of dicts with action, responsible, deadline, checker."""
+def _check_items(case, concluded_on, items):
     _no_future(concluded_on, _("The date of the agreement"))
+    _case_floor(case, concluded_on, _("The date of the agreement"))
     if not items:
         raise ActionError(_("An agreement needs at least one item: who does what and by when."))
+    for number, item in enumerate(items, 1):
+        _not_before(item["deadline"], concluded_on, _("The deadline of item %(n)s") % {"n": number},
+                    _("the date of the agreement"))
+
+
+@transaction.atomic
+def record_agreement(case, *, actor, concluded_on, text, items, review_on=None, expected_version=UNCHECKED):
+    """items: list of dicts with kind, action, responsible, deadline, checker."""
+    _check_items(case, concluded_on, items)
     if case.status == S.SAFETY_HOLD:
         raise ActionError(_("The case is on hold for the child's safety: program actions are stopped."))
     if case.is_family_conference:
@@ -297,9 +366,7 @@ def revise_plan(case, *, actor, concluded_on, text, items, review_on, expected_v
     refused = agreement is not None and agreement.decision == Agreement.Decision.REFUSED
     if agreement is None or not (case.status == S.PROGRAM or (case.status == S.FOLLOW_UP and refused)):
         raise ActionError(_("A plan is revised after the family reconvened or the referring agency refused it."))
-    _no_future(concluded_on, _("The date of the agreement"))
-    if not items:
-        raise ActionError(_("An agreement needs at least one item: who does what and by when."))
+    _check_items(case, concluded_on, items)
     check_review_date(case, concluded_on, review_on)
     agreement.items.all().delete()
     AgreementItem.objects.bulk_create(AgreementItem(agreement=agreement, **item) for item in items)
@@ -359,6 +426,9 @@ def record_review(case, *, actor, date, decision, attendees=(), notes=""):
     _require(case, {S.FOLLOW_UP}, _("The review takes place while the plan is followed up."))
     if decision not in ReviewDecision.values:
         raise ActionError(_("Choose the decision of the review."))
+    agreement = getattr(case, "agreement", None)
+    if agreement is not None:
+        _not_before(date, agreement.concluded_on, _("The date of the review"), _("the date of the plan"))
     record_meeting(case, actor=actor, kind=Meeting.Kind.REVIEW, held=True, date=date, attendees=attendees,
                    notes=notes)
     case.review_decision = decision
@@ -375,6 +445,7 @@ def record_followup(item, *, actor, result, checked_on, comment=""):
     case = item.agreement.case
     _require(case, {S.FOLLOW_UP}, _("Follow-up is recorded while the case is in follow-up."))
     _no_future(checked_on, _("The date of the check"))
+    _not_before(checked_on, item.agreement.concluded_on, _("The date of the check"), _("the date of the agreement"))
     followup = FollowUp.objects.create(item=item, result=result, checked_on=checked_on, comment=comment,
                                        recorded_by=actor)
     log.record(actor, "case.followup", case, fields=["followup"])
@@ -448,6 +519,15 @@ def draft_report(case, *, actor, fields, expected_version):
     return report
 
 
+def unchecked_repairs(case):
+    """Harm-repair items of a case in follow-up with no check recorded: the answer waits until they are followed."""
+    agreement = getattr(case, "agreement", None)
+    if agreement is None or case.status != S.FOLLOW_UP:
+        return []
+    return [item for item in agreement.items.prefetch_related("followups")
+            if item.repairs_harm and item.latest_followup() is None]
+
+
 @transaction.atomic
 def sign_report(case, *, actor):
     report = getattr(case, "report", None)
@@ -455,6 +535,10 @@ def sign_report(case, *, actor):
         raise ActionError(_("There is no draft report to sign yet."))
     if report.signed_at:
         raise ActionError(_("The report is already signed."))
+    unchecked = unchecked_repairs(case)
+    if unchecked:
+        raise ActionError(_("Follow up the items that repair the harm before signing: %(items)s.")
+                          % {"items": "; ".join(item.action for item in unchecked)})
     report.signed_by = actor
     report.signed_at = timezone.now()
     report.save(update_fields=["signed_by", "signed_at"])
@@ -470,7 +554,6 @@ def sign_report(case, *, actor):
 
 def _tell_referrers(case, text):
     """In-app and e-mail notice to the referring agency's referrers; no personal data in the text."""
-    from accounts.models import User
     from core.notify import notify as tell
 
     referral = case.referral

@@ -132,7 +132,8 @@ def report_docx(case):
 
 
 JOURNAL_COLUMNS = [
-    "№", gettext_lazy("Date"), gettext_lazy("Source"), gettext_lazy("Situation"), gettext_lazy("Program kind"),
+    gettext_lazy("Year"), "№", gettext_lazy("Date"),
+    gettext_lazy("Source"), gettext_lazy("Situation"), gettext_lazy("Program kind"),
     gettext_lazy("Facilitators"), gettext_lazy("Minors"), gettext_lazy("Adults"), gettext_lazy("Completed"),
     gettext_lazy("Why not completed"), gettext_lazy("Outcome"), gettext_lazy("Follow-up result"),
     gettext_lazy("Status"),
@@ -149,7 +150,8 @@ def journal_values(case):
     elif report and not report.held:
         why_not = report.get_outcome_display()
     return [
-        case.journal_number,
+        case.year,
+        case.number,  # a number, so that the journal sorts 2, 10, 11 and not 10, 11, 2
         case.opened_on,
         case.referral.agency.short_name,
         case.referral.get_situation_display(),
@@ -165,21 +167,14 @@ def journal_values(case):
     ]
 
 
-def journal_xlsx(rows):
-    from openpyxl.styles import Alignment, Font
-
+def journal_xlsx(rows, notes=()):
+    """notes: the lines under the title (whose journal, the filters used)."""
     wb = sheets.Workbook()
     ws = wb.active
     ws.title = str(_("Case journal"))[:31]
-    ws.append([str(c) for c in JOURNAL_COLUMNS])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for case in rows:
-        ws.append(journal_values(case))
-        ws.cell(row=ws.max_row, column=2).number_format = "DD.MM.YYYY"
-    widths = [9, 12, 22, 34, 30, 24, 9, 9, 10, 26, 30, 28, 24]
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = width
-    ws.freeze_panes = "A2"
+    sheets.write_table(
+        ws, title=_("Case journal of the reconciliation service"),
+        notes=[*notes, _("Exported on %(date)s") % {"date": timezone.localdate().strftime("%d.%m.%Y")}],
+        header=JOURNAL_COLUMNS, rows=(journal_values(case) for case in rows), date_columns=(3,),
+        widths=[7, 7, 12, 24, 30, 26, 24, 9, 9, 11, 26, 30, 28, 24])
     return sheets.to_bytes(wb)

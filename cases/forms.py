@@ -4,13 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from lib.conflicts import VersionFormMixin
 from lib.forms import DateInput, Form, ModelForm, date_field, not_in_future
+from lib.rows import growing
 from people.models import Person
 
 from .models import (
+    AgreementItem,
     Attachment,
     Consent,
     FollowUp,
     Meeting,
+    NetworkMember,
     NotHeldReason,
     OutcomeReport,
     Participant,
@@ -143,6 +146,9 @@ class MeetingForm(Form):
                                           max_value=600)
     attendees = forms.ModelMultipleChoiceField(label=_("Attendees"), queryset=Participant.objects.none(),
                                                required=False, widget=forms.CheckboxSelectMultiple)
+    network = forms.ModelMultipleChoiceField(label=_("Members of the family network present"),
+                                             queryset=NetworkMember.objects.none(), required=False,
+                                             widget=forms.CheckboxSelectMultiple)
     notes = forms.CharField(label=_("Confidential notes (seen only by the service)"), required=False,
                             widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -150,8 +156,19 @@ class MeetingForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = case.participants.select_related("person")
         self.fields["attendees"].label_from_instance = lambda p: p.person.full_name
+        add_network_field(self, case)
         if kind == Meeting.Kind.FAMILY_TIME:
             del self.fields["notes"]
+
+
+def add_network_field(form, case):
+    """The family network's invited members, present at a family conference or review, beside the parties."""
+    members = case.network.filter(invited=True, excluded_reason="")
+    if not members.exists():
+        del form.fields["network"]
+        return
+    form.fields["network"].queryset = members
+    form.fields["network"].label_from_instance = lambda m: f"{m.name} ({m.relation})"
 
 
 class ReviewForm(Form):
@@ -160,6 +177,9 @@ class ReviewForm(Form):
                                  widget=forms.RadioSelect)
     attendees = forms.ModelMultipleChoiceField(label=_("Attendees"), queryset=Participant.objects.none(),
                                                widget=forms.CheckboxSelectMultiple)
+    network = forms.ModelMultipleChoiceField(label=_("Members of the family network present"),
+                                             queryset=NetworkMember.objects.none(), required=False,
+                                             widget=forms.CheckboxSelectMultiple)
     notes = forms.CharField(label=_("Confidential notes (seen only by the service)"), required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -167,6 +187,7 @@ class ReviewForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = case.participants.select_related("person")
         self.fields["attendees"].label_from_instance = lambda p: p.person.full_name
+        add_network_field(self, case)
 
 
 class NetworkMemberForm(Form):
@@ -210,6 +231,9 @@ class PlanDecisionForm(Form):
 
 
 class AgreementItemForm(Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=AgreementItem.Kind.choices, initial=AgreementItem.Kind.OTHER,
+                             required=False, help_text=_("An apology, restitution or work for the person harmed repairs the harm: "
+                                         "it is followed until checked."))
     action = forms.CharField(label=_("What will be done"), max_length=500, required=False)
     responsible = forms.CharField(label=_("Who does it"), max_length=200, required=False)
     deadline = forms.DateField(label=_("By when"), required=False, widget=DateInput())
@@ -221,13 +245,14 @@ class AgreementItemForm(Form):
             for key in ("action", "responsible", "deadline", "checker"):
                 if not data.get(key):
                     self.add_error(key, _("Fill in every column of the item."))
+        data["kind"] = data.get("kind") or AgreementItem.Kind.OTHER
         return data
 
     def is_blank(self):
         return not any(self.cleaned_data.get(k) for k in ("action", "responsible", "deadline", "checker"))
 
 
-AgreementItemFormSet = forms.formset_factory(AgreementItemForm, extra=0, min_num=3, max_num=20)
+AgreementItemFormSet = growing(AgreementItemForm, max_num=40)
 
 
 class FollowUpForm(Form):
@@ -251,3 +276,18 @@ class ReportForm(ModelForm):
 class AttachmentForm(Form):
     kind = forms.ChoiceField(label=_("Kind of document"), choices=Attachment.Kind.choices)
     file = forms.FileField(label=_("File (PDF, JPEG, PNG or DOCX)"))
+
+
+class ConflictForm(Form):
+    person = forms.ModelChoiceField(label=_("Related to (if to one person)"), queryset=Person.objects.none(),
+                                    required=False)
+    reason = forms.CharField(label=_("What the relation is"), max_length=300,
+                             help_text=_("For example: a neighbour of the family, a former colleague of the "
+                                         "mother, the child's teacher."))
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = set(case.participants.values_list("person_id", flat=True))
+        ids |= set(case.referral.persons.values_list("person_id", flat=True))
+        self.fields["person"].queryset = Person.objects.filter(pk__in=ids).order_by("surname", "name")
+        self.fields["person"].label_from_instance = lambda p: p.full_name

@@ -138,6 +138,12 @@ class Case(models.Model):
         report = getattr(self, "report", None)
         return bool(report and report.signed_at)
 
+    @property
+    def first_day(self):
+        """The earliest date any event of the case can have: the referral's (or the opening, if earlier)."""
+        days = [d for d in (self.referral.submitted_on, self.opened_on) if d]
+        return min(days) if days else None
+
     def latest_screening(self):
         return self.screenings.order_by("-done_on", "-id").first()
 
@@ -370,6 +376,9 @@ class Meeting(models.Model):
     date = models.DateField(_("date"))
     duration_minutes = models.PositiveSmallIntegerField(_("duration, minutes"), null=True, blank=True)
     attendees = models.ManyToManyField(Participant, verbose_name=_("attendees"), related_name="meetings")
+    # Members of the family network (family conference) who came: relatives and friends, not parties.
+    network_attendees = models.ManyToManyField(NetworkMember, verbose_name=_("members of the family network present"),
+                                               related_name="meetings", blank=True)
     notes = models.TextField(_("confidential notes"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -384,6 +393,29 @@ class Meeting(models.Model):
         ordering = ["date", "id"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
+
+
+class Conflict(models.Model):
+    """Neutrality: a facilitator who is related to a party, or works for the referring agency, does not facilitate.
+
+    Declared by the facilitator (or recorded by the coordinator) on a case; the facilitator leaves that case and
+    can be assigned to no case naming the same person, and the coordinator sees why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="conflicts")
+    facilitator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflicts")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="conflicts",
+                               verbose_name=_("related to"))
+    reason = models.CharField(_("what the relation is"), max_length=300)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    personal_data = PersonalData(owner="case__referral", fields={"reason": ERASE}, keep=("recorded_at",),
+                                 others=("reason",))
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
 
 
 class Agreement(models.Model):
@@ -419,7 +451,18 @@ class Agreement(models.Model):
 
 
 class AgreementItem(models.Model):
+    class Kind(models.TextChoices):
+        APOLOGY = "apology", _("apology")
+        RESTITUTION = "restitution", _("restitution of the damage")
+        WORK = "work", _("work for the person harmed")
+        BEHAVIOUR = "behaviour", _("change of behaviour")
+        OTHER = "other", _("other")
+
+    # Items that repair the harm done: followed until checked and counted in monitoring.
+    HARM_REPAIR = {Kind.APOLOGY, Kind.RESTITUTION, Kind.WORK}
+
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(_("kind of item"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
     action = models.CharField(_("what will be done"), max_length=500)
     responsible = models.CharField(_("who does it"), max_length=200)
     deadline = models.DateField(_("by when"))
@@ -427,11 +470,15 @@ class AgreementItem(models.Model):
 
     personal_data = PersonalData(
         owner="agreement__case__referral", fields={"action": MARK, "responsible": ERASE, "checker": ERASE},
-        keep=("deadline",), others=("action", "responsible", "checker"),
+        keep=("kind", "deadline"), others=("action", "responsible", "checker"),
     )
 
     class Meta:
         ordering = ["deadline", "id"]
+
+    @property
+    def repairs_harm(self):
+        return self.kind in self.HARM_REPAIR
 
     def latest_followup(self):
         rows = list(self.followups.all())

@@ -11,12 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Role
+from accounts.models import Agency, Role
 from audit import log
 from audit.models import AuditEvent
+from lib import rows
 from lib.conflicts import NEW, ConflictError, conflict_rows
 from lib.errors import ActionError
 from lib.files import download
+from lib.forms import describe_filters
 from lib.prepared import Prepared
 from lib.views import CappedPaginator, run_action
 from methods.models import LibraryCase, SupervisionRequest
@@ -31,6 +33,7 @@ from .forms import (
     AssignForm,
     AttachmentForm,
     ChildVoiceForm,
+    ConflictForm,
     ConsentForm,
     FollowUpForm,
     MeetingForm,
@@ -82,10 +85,12 @@ def case_list(request):
 @login_required
 def case_journal_xlsx(request):
     form, cases = _journal(request)
-    rows = journal_rows(cases)
+    lines = journal_rows(cases)
     log.record(request.user, "journal.export", request.user.main_agency, fields=sorted(request.GET),
                kind=AuditEvent.Kind.EXPORT)
-    return download(documents.journal_xlsx(rows), f"journal-{timezone.localdate():%Y-%m-%d}.xlsx")
+    services = Agency.objects.filter(pk__in=cases.values("service_id").distinct()).values_list("name", flat=True)
+    notes = [", ".join(services), _("Filters: %(filters)s") % {"filters": describe_filters(form)}]
+    return download(documents.journal_xlsx(lines, notes), f"journal-{timezone.localdate():%Y-%m-%d}.xlsx")
 
 
 DOCUMENTS = {
@@ -249,7 +254,8 @@ def case_meeting(request, code):
         d = form.cleaned_data
         done = run_action(request, lambda: actions.record_meeting(
             case, actor=request.user, kind=kind, held=d["held"], date=d["date"],
-            duration_minutes=d["duration_minutes"], attendees=d["attendees"], notes=d.get("notes", "")),
+            duration_minutes=d["duration_minutes"], attendees=d["attendees"], notes=d.get("notes", ""),
+            network=d.get("network") or ()),
             _("The meeting has been recorded."), form=form)
         if done:
             return redirect("case", code=case.code)
@@ -262,6 +268,24 @@ def case_meeting(request, code):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def case_conflict(request, code):
+    """An assigned facilitator declares a relation to a party (neutrality) and leaves the case."""
+    case = get_case_for_user(request.user, code, need="work")
+    if not case.facilitators.filter(pk=request.user.pk).exists():
+        raise PermissionDenied
+    form = ConflictForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if run_action(request, lambda: actions.declare_conflict(
+                case, actor=request.user, facilitator=request.user, person=d["person"], reason=d["reason"]),
+                _("The conflict of interest is recorded; the coordinator will assign another facilitator."),
+                form=form):
+            return redirect("home")
+    return render(request, "cases/conflict.html", {"case": case, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def case_review(request, code):
     case = get_case_for_user(request.user, code, need="work")
     form = ReviewForm(request.POST or None, case=case, initial={"date": timezone.localdate()})
@@ -269,7 +293,7 @@ def case_review(request, code):
         d = form.cleaned_data
         done = run_action(request, lambda: actions.record_review(
             case, actor=request.user, date=d["date"], decision=d["decision"], attendees=d["attendees"],
-            notes=d["notes"]), _("The review has been recorded."), form=form)
+            notes=d["notes"], network=d.get("network") or ()), _("The review has been recorded."), form=form)
         if done:
             return redirect("case", code=case.code)
     return render(request, "cases/review.html", {"case": case, "form": form})
@@ -306,24 +330,27 @@ def case_agreement(request, code):
     case = get_case_for_user(request.user, code, need="work")
     existing = getattr(case, "agreement", None)
     initial = {"concluded_on": timezone.localdate()}
-    item_initial = None
+    item_initial = [{}, {}, {}]
     if existing:
         initial.update(text=existing.text, review_on=existing.review_on, version=existing.version)
-        item_initial = list(existing.items.values("action", "responsible", "deadline", "checker"))
+        # A revision starts from the items agreed so far, with one empty row for a new one.
+        item_initial = [*existing.items.values("kind", "action", "responsible", "deadline", "checker"), {}]
     else:
         initial["version"] = NEW
     form = AgreementForm(request.POST or None, case=case, initial=initial)
     items = AgreementItemFormSet(request.POST or None, prefix="items", initial=item_initial)
-    if request.method == "POST" and form.is_valid() and items.is_valid():
-        rows = [f.cleaned_data for f in items if not f.is_blank()]
+    if rows.edit_requested(request):
+        form, items = rows.unbind(form), rows.edit(items, request)
+    elif request.method == "POST" and form.is_valid() and items.is_valid():
+        typed = [f.cleaned_data for f in items if not f.is_blank()]
         d = form.cleaned_data
         if existing:
             action = lambda: actions.revise_plan(  # noqa: E731
-                case, actor=request.user, concluded_on=d["concluded_on"], text=d["text"], items=rows,
+                case, actor=request.user, concluded_on=d["concluded_on"], text=d["text"], items=typed,
                 review_on=d.get("review_on"), expected_version=d.get("version"))
         else:
             action = lambda: actions.record_agreement(  # noqa: E731
-                case, actor=request.user, concluded_on=d["concluded_on"], text=d["text"], items=rows,
+                case, actor=request.user, concluded_on=d["concluded_on"], text=d["text"], items=typed,
                 review_on=d.get("review_on"), expected_version=d.get("version"))
         if run_action(request, action, _("The agreement has been recorded."), form=form):
             return redirect("case", code=case.code)

@@ -13,22 +13,10 @@ from .models import Registration
 
 
 def _book(title, event, header, rows):
-    from openpyxl.styles import Font
-
     wb = sheets.Workbook()
     ws = wb.active
-    ws.title = title[:31]
-    ws.append([event.title])
-    ws.append([event.dates])
-    ws.append([])
-    ws.append(header)
-    ws["A1"].font = Font(bold=True, size=13)
-    for cell in ws[4]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
-    for letter, width in zip("ABCDEFGH", (36, 30, 40, 22, 28, 16, 16, 16), strict=False):
-        ws.column_dimensions[letter].width = width
+    ws.title = str(title)[:31]
+    sheets.write_table(ws, title=f"{title}: {event.title}", notes=[event.dates], header=header, rows=rows)
     return sheets.to_bytes(wb)
 
 

@@ -65,3 +65,23 @@ class Form(InputMixin, forms.Form):
 
 class ModelForm(InputMixin, forms.ModelForm):
     pass
+
+
+def describe_filters(form):
+    """«Статус: закрыт; Год: 2026» — the filters a list or an export was made with, as its reader should see them
+    (every chosen value by its label); «Без фильтров» when none was used."""
+    if not form.is_bound or not form.is_valid():
+        return str(_("No filters"))
+    parts = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "", [], ()):
+            continue
+        if hasattr(field, "choices") and not hasattr(value, "pk"):
+            value = dict((str(k), v) for k, v in field.choices).get(str(value), value)
+        elif hasattr(value, "strftime"):
+            value = value.strftime("%d.%m.%Y")
+        elif hasattr(field, "label_from_instance"):
+            value = field.label_from_instance(value)
+        parts.append(f"{field.label}: {value}")
+    return "; ".join(parts) if parts else str(_("No filters"))

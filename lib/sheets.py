@@ -163,3 +163,62 @@ def find_header(rows, columns, required, *, within=10):
         if all(key in found for key in required):
             return index, found
     return None, {}
+
+
+def write_table(ws, *, title, header, rows, notes=(), widths=None, date_columns=(), landscape=True):
+    """A sheet fit to read on screen and on paper, written through the neutralising cells above: a bold title,
+    the notes under it (the filters used, the period), a header that wraps, an autofilter over the data, the
+    header frozen and repeated on every printed page, columns wide enough (or as given) with wrapped text, A4
+    fitted to the page width, page numbers in the footer. Numbers stay numbers so they sort as numbers."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    ws.append([str(title)])
+    ws.cell(row=ws._current_row, column=1).font = Font(bold=True, size=13)
+    for note in notes:
+        if note:
+            ws.append([str(note)])
+    ws.append([])
+    header_row = ws._current_row + 1  # max_row would not count the empty line
+    ws.append([str(h) for h in header])
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for cell in ws[header_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = wrap
+    count = 0
+    for values in rows:
+        ws.append(list(values))
+        count += 1
+        for cell in ws[ws._current_row]:
+            cell.alignment = wrap
+        for column in date_columns:
+            ws.cell(row=ws._current_row, column=column).number_format = "DD.MM.YYYY"
+    last_column = get_column_letter(max(len(header), 1))
+    ws.auto_filter.ref = f"A{header_row}:{last_column}{header_row + count}"
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    if widths is None:
+        widths = _widths(ws, header_row, len(header))
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = True
+    ws.oddFooter.center.text = str(_("Page &P of &N"))
+    return ws
+
+
+def _widths(ws, header_row, columns, low=8, high=48):
+    """Each column as wide as its longest line (header words included), between `low` and `high` characters."""
+    widths = []
+    for column in range(1, columns + 1):
+        longest = low
+        for (value,) in ws.iter_rows(min_row=header_row, min_col=column, max_col=column, values_only=True):
+            if value is None:
+                continue
+            text = value.strftime("%d.%m.%Y") if hasattr(value, "strftime") else str(value)
+            longest = max(longest, *(len(word) + 2 for word in text.split()), min(len(text), high) + 2)
+        widths.append(min(longest, high))
+    return widths

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
 from lib.forms import DateInput, Form, ModelForm, not_in_future
+from lib.rows import growing
 from people.models import Person
 
 from .models import Referral, ReferralPerson
@@ -37,7 +38,8 @@ class ReferralForm(ModelForm):
 class PersonRowForm(Form):
     """One person named in the referral; a row left empty is skipped."""
 
-    role = forms.ChoiceField(label=_("Role"), choices=ReferralPerson.Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=[("", _("— choose —")), *ReferralPerson.Role.choices],
+                             required=False)
     surname = forms.CharField(label=_("Surname"), max_length=100, required=False)
     name = forms.CharField(label=_("First name"), max_length=100, required=False)
     patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
@@ -58,13 +60,18 @@ class PersonRowForm(Form):
                 self.add_error("surname", _("Enter the surname."))
             if not data.get("name"):
                 self.add_error("name", _("Enter the first name."))
+            if not data.get("role"):
+                self.add_error("role", _("Choose the person's role."))
         return data
 
     def person_fields(self):
         return {k: v for k, v in self.cleaned_data.items() if k != "role" and v not in (None,)}
 
 
-PersonFormSet = forms.formset_factory(PersonRowForm, extra=0, min_num=4, max_num=12)
+# Up to 30 persons: a large family with its network; more than that is not one referral.
+PersonFormSet = growing(PersonRowForm, max_num=30)
+# A new referral opens with the two rows nearly every one needs.
+PERSON_ROWS = [{"role": ReferralPerson.Role.CHILD}, {"role": ReferralPerson.Role.PARENT}]
 
 
 class DeclineForm(Form):

@@ -14,6 +14,7 @@ from cases import documents
 from cases.access import stage_for
 from cases.actions import decide_plan
 from cases.forms import PlanDecisionForm
+from lib import rows
 from lib.files import download
 from lib.views import CappedPaginator, run_action
 from people import registry
@@ -22,7 +23,7 @@ from people.models import Person
 
 from . import actions
 from .access import can_refer, get_referral_for_user, referrals_visible_to, shared_agreement
-from .forms import DeclineForm, PersonFormSet, ReferralForm
+from .forms import PERSON_ROWS, DeclineForm, PersonFormSet, ReferralForm
 from .lines import describe_lines, referral_lines
 from .models import Referral
 
@@ -54,15 +55,17 @@ def referral_new(request):
         raise PermissionDenied
     agency = request.user.acting_agency(request.session, Role.REFERRER)
     form = ReferralForm(request.POST or None, initial={"service": Agency.serving(agency)})
-    persons = PersonFormSet(request.POST or None, prefix="persons")
-    if request.method == "POST" and form.is_valid() and persons.is_valid():
+    persons = PersonFormSet(request.POST or None, prefix="persons", initial=PERSON_ROWS)
+    if rows.edit_requested(request):
+        form, persons = rows.unbind(form), rows.edit(persons, request)
+    elif request.method == "POST" and form.is_valid() and persons.is_valid():
         submit = "submit" in request.POST
-        rows = [(f.person_fields(), f.cleaned_data["role"]) for f in persons if not f.is_blank()]
+        named = [(f.person_fields(), f.cleaned_data["role"]) for f in persons if not f.is_blank()]
         referral = run_action(
             request,
             lambda: actions.create_referral(
                 actor=request.user, agency=agency, service=form.cleaned_data["service"] or Agency.serving(agency),
-                fields={k: v for k, v in form.cleaned_data.items() if k != "service"}, persons=rows, submit=submit,
+                fields={k: v for k, v in form.cleaned_data.items() if k != "service"}, persons=named, submit=submit,
             ),
             _("The referral has been sent to the service.") if submit else _("The draft has been saved."),
             form=form,
@@ -91,12 +94,14 @@ def referral_edit(request, code):
     initial = {f: getattr(referral, f) for f in ReferralForm.Meta.fields}
     form = ReferralForm(request.POST or None, initial={**initial, "service": referral.service})
     persons = PersonFormSet(request.POST or None, prefix="persons", initial=_person_initial(referral))
-    if request.method == "POST" and form.is_valid() and persons.is_valid():
+    if rows.edit_requested(request):
+        form, persons = rows.unbind(form), rows.edit(persons, request)
+    elif request.method == "POST" and form.is_valid() and persons.is_valid():
         submit = "submit" in request.POST
-        rows = [(f.person_fields(), f.cleaned_data["role"]) for f in persons if not f.is_blank()]
+        named = [(f.person_fields(), f.cleaned_data["role"]) for f in persons if not f.is_blank()]
         saved = run_action(request, lambda: actions.update_draft(
             referral, actor=request.user, service=form.cleaned_data["service"] or referral.service,
-            fields={k: v for k, v in form.cleaned_data.items() if k != "service"}, persons=rows, submit=submit),
+            fields={k: v for k, v in form.cleaned_data.items() if k != "service"}, persons=named, submit=submit),
             _("The referral has been sent to the service.") if submit else _("The draft has been saved."), form=form)
         if saved:
             return redirect("referral", code=referral.code)

@@ -17,16 +17,29 @@ def scope_title(report, scope_label):
         "start": scope.start.strftime("%d.%m.%Y"), "end": scope.end.strftime("%d.%m.%Y"), "scope": scope_label}
 
 
-def as_json(report, scope_label):
-    scope = report["scope"]
-    data = {
-        "period": {"from": scope.start.isoformat(), "to": scope.end.isoformat()},
-        "scope": str(scope_label),
-        "protected": bool(report.get("protected")),
-        "figures": {key: report[key] for key in LABELS},
-        "breakdowns": {key: [[label, n] for label, n in report[key]] for key in BREAKDOWN_LABELS},
-        "trend": [[m.isoformat() if isinstance(m, datetime.date) else str(m), n] for m, n in report["trend"]],
-    }
+def _plain(value):
+    """A published value as data: numbers stay numbers, «<5» and «скрыто» are text, no figure is None → null."""
+    return value if value is None or isinstance(value, (int, float)) else str(value)
+
+
+def _month(m):
+    return m.isoformat() if isinstance(m, datetime.date) else str(m)
+
+
+def as_json(report, scope_label, previous=None):
+    def body(r):
+        scope = r["scope"]
+        return {
+            "period": {"from": scope.start.isoformat(), "to": scope.end.isoformat()},
+            "figures": {key: _plain(r[key]) for key in LABELS},
+            "breakdowns": {key: [[str(label), _plain(n)] for label, n in r[key]] for key in BREAKDOWN_LABELS},
+            "trend": [[_month(m), _plain(n)] for m, n in r["trend"]],
+        }
+
+    data = {**body(report), "scope": str(scope_label), "protected": bool(report.get("protected")),
+            "labels": {key: str(label) for key, label in {**LABELS, **BREAKDOWN_LABELS}.items()}}
+    if previous is not None:
+        data["previous"] = body(previous)
     return json.dumps(data, ensure_ascii=False, indent=1).encode()
 
 
@@ -35,41 +48,51 @@ def sheet_title(label):
     return re.sub(r"[\[\]:*?/\\]", " ", str(label)).strip()[:31]
 
 
-def as_xlsx(report, scope_label):
-    from openpyxl.styles import Font
-
+def as_xlsx(report, scope_label, previous=None):
+    """One sheet of figures and one per breakdown, each with this period and the previous one side by side."""
     wb = sheets.Workbook()
+    notes = [scope_title(report, scope_label)]
+    if previous is not None:
+        notes.append(_("Previous period: %(start)s — %(end)s") % {
+            "start": previous["scope"].start.strftime("%d.%m.%Y"), "end": previous["scope"].end.strftime("%d.%m.%Y")})
+    if report.get("protected"):
+        notes.append(_("Protected figures: under 5 (zero included) shown as «<5», withheld as «скрыто», "
+                       "the rest rounded to 5."))
+    columns = [_("This period"), *([_("Previous period")] if previous is not None else [])]
+
+    def value(v):
+        return "—" if v is None else _plain(v)
+
+    def pair(key, index=None):
+        this = report[key] if index is None else report[key][index][1]
+        if previous is None:
+            return [value(this)]
+        before = previous[key] if index is None else previous[key][index][1]
+        return [value(this), value(before)]
+
     sheet = wb.active
-    sheet.title = _("Figures")[:31]
-    title = scope_title(report, scope_label)
-
-    def head(ws, columns):
-        ws.append([str(_("Monitoring of the reconciliation service"))])
-        ws.append([title])
-        if report.get("protected"):
-            ws.append([str(_("Protected figures: under 5 (zero included) shown as «<5», withheld as «…», "
-                             "the rest rounded to 5."))])
-        ws.append([])
-        ws.append([str(c) for c in columns])
-        ws["A1"].font = Font(bold=True, size=13)
-        for cell in ws[ws.max_row]:
-            cell.font = Font(bold=True)
-        ws.column_dimensions["A"].width = 60
-        ws.column_dimensions["B"].width = 14
-
-    head(sheet, [_("Figure"), _("Value")])
-    for key, label in LABELS.items():
-        value = report[key]
-        sheet.append([str(label), "—" if value is None else value])
+    sheet.title = str(_("Figures"))[:31]
+    sheets.write_table(sheet, title=_("Monitoring of the reconciliation service"), notes=notes,
+                       header=[_("Figure"), *columns], rows=[[str(label), *pair(key)] for key, label in LABELS.items()],
+                       widths=[60, 16, 16], landscape=False)
     for key, label in BREAKDOWN_LABELS.items():
         ws = wb.create_sheet(sheet_title(label))
-        head(ws, [label, _("Number")])
-        for row_label, n in report[key]:
-            ws.append([row_label, n])
+        sheets.write_table(ws, title=label, notes=notes, header=[label, *columns],
+                           rows=[[str(row_label), *pair(key, i)] for i, (row_label, _n) in enumerate(report[key])],
+                           widths=[60, 16, 16], landscape=False)
     ws = wb.create_sheet(str(_("By month"))[:31])
-    head(ws, [_("Month"), _("Referrals received")])
-    for month, n in report["trend"]:
-        ws.append([month.strftime("%m.%Y") if hasattr(month, "strftime") else str(month), n])
+    month_columns = [_("Month"), _("Referrals received")]
+    if previous is not None:
+        month_columns += [_("Month of the previous period"), _("Referrals received")]
+    rows = []
+    for i, (month, n) in enumerate(report["trend"]):
+        row = [month.strftime("%m.%Y") if hasattr(month, "strftime") else str(month), value(n)]
+        if previous is not None and i < len(previous["trend"]):
+            before, m = previous["trend"][i][1], previous["trend"][i][0]
+            row += [m.strftime("%m.%Y") if hasattr(m, "strftime") else str(m), value(before)]
+        rows.append(row)
+    sheets.write_table(ws, title=_("Referrals by month"), notes=notes, header=month_columns, rows=rows,
+                       widths=[16, 16, 22, 16], landscape=False)
     return sheets.to_bytes(wb)
 
 

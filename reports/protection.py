@@ -12,7 +12,7 @@ The method follows the rules national statistics offices publish for tables of c
 3. Secondary (complementary) suppression: in every table whose total is published (a breakdown and its total,
    the months and the period's total), when cells are hidden, more are hidden — smallest first — until the
    hidden cells together hold at least 5, so «total minus the shown parts» gives only a sum that is itself
-   protected, never one cell. Such a cell is marked «…», not «<5»: it is not small, only withheld.
+   protected, never one cell. Such a cell is marked «скрыто», not «<5»: it is not small, only withheld.
 4. Rounding: every count shown is rounded to the nearest multiple of 5 (from 5 up), so differences between
    published figures — a territory against the region, one table against another — carry an uncertainty of
    several units and cannot pin a small group.
@@ -23,10 +23,13 @@ Counts that are not about families (facilitators, certificates, people trained a
 
 import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 THRESHOLD = 5
 HIDDEN = "<5"  # a count under 5 (zero included)
-SUPPRESSED = "…"  # a count of 5 or more hidden so that a «<5» cannot be worked out from the total (as Rosstat marks
-#                   figures withheld for confidentiality)
+# A count of 5 or more hidden so that a «<5» cannot be worked out from the total: «скрыто», never «<5» (it is not
+# small, only withheld; Rosstat withholds such figures for confidentiality the same way).
+SUPPRESSED = _("withheld")
 BASE = 5
 
 

@@ -130,10 +130,10 @@ def report_context(report, previous, label):
         "service": Agency.main_service(),
         "report": report, "previous": previous, "scope_label": label,
         "figures": [(LABELS[k], report[k], previous[k]) for k in LABELS],
-        "breakdowns": [(BREAKDOWN_LABELS[k], rows, charts.bars(rows)) for k, rows in
+        "breakdowns": [(BREAKDOWN_LABELS[k], rows, charts.bars(rows, name=BREAKDOWN_LABELS[k])) for k, rows in
                        ((k, report[k] if report.get("protected") else [(label, n) for label, n in report[k] if n])
                         for k in BREAKDOWN_LABELS) if rows],
-        "trend_chart": charts.columns(report["trend"], previous["trend"]),
+        "trend_chart": charts.columns(report["trend"], previous["trend"], name=_("Referrals by month")),
     }
 
 
@@ -152,12 +152,12 @@ def monitoring_export(request, fmt):
     log.record_export(request.user, request.user, f"monitoring.{fmt}")
     name = f"monitoring-{report['scope'].start:%Y%m%d}-{report['scope'].end:%Y%m%d}.{fmt}"
     if fmt == "xlsx":
-        return download(exports.as_xlsx(report, label), name)
+        return download(exports.as_xlsx(report, label, previous), name)
     if fmt == "pdf":
         return download(exports.as_pdf(report, previous, label), name)
     from django.http import HttpResponse
 
-    return HttpResponse(exports.as_json(report, label), content_type="application/json")
+    return HttpResponse(exports.as_json(report, label, previous), content_type="application/json")
 
 
 @login_required

@@ -87,6 +87,9 @@ TABLE = {
     "safety_notice": ("get", lambda w: reverse("safety_notice", args=[w.notice.code]),
                       expect(ok={"secretary", "guardian", "coordinator", "facilitator"})),
     "case_notice_new": ("get", lambda w: reverse("case_notice_new", args=[w.case.code]), expect(ok=SERVICE_CASE)),
+    # Only a facilitator of the case declares their own conflict; the coordinator sees it on the case page.
+    "case_conflict": ("get", lambda w: reverse("case_conflict", args=[w.case.code]),
+                      expect(ok={"facilitator"}, forbidden={"coordinator"})),
     "case_review": ("get", lambda w: reverse("case_review", args=[w.case.code]), expect(ok=SERVICE_CASE)),
     "case_network": ("post", lambda w: reverse("case_network", args=[w.case.code]),
                      expect(ok=SERVICE_CASE, ok_code=None)),

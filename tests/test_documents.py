@@ -104,19 +104,28 @@ def test_case_journal_xlsx_has_the_columns_and_the_rows(client, cast, reported, 
     response = client.get(reverse("case_journal_xlsx"))
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0] == ["№", "Дата", "Источник", "Ситуация", "Вид программы", "Ведущие", "Несовершеннолетних",
+    # A title, whose journal it is, the filters used, the export date, an empty line, then the table.
+    assert rows[0][0] == "Журнал регистрации случаев службы примирения"
+    assert rows[2][0] == "Отбор: без отбора" and rows[3][0].startswith("Выгружено ")
+    assert sheet.auto_filter.ref.startswith("A6:") and sheet.freeze_panes == "A7"
+    assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 and sheet.print_title_rows == "$6:$6"
+    rows = rows[5:]
+    assert rows[0] == ["Год", "№", "Дата", "Источник", "Ситуация", "Вид программы", "Ведущие", "Несовершеннолетних",
                        "Взрослых", "Завершён", "Причина незавершения", "Вывод", "Результат проверки выполнения",
                        "Статус"]
-    by_number = {r[0]: r for r in rows[1:]}
+    by_number = {f"{r[1]}/{r[0]}": r for r in rows[1:]}
     line = by_number[reported.journal_number]
+    assert isinstance(line[1], int)  # sorts as a number
+    line = line[1:]
     assert line[2:9] == ["КДНиЗП Гагарин", "риск жестокого обращения с ребёнком в семье",
                          "восстановительная медиация", "Facilitator Т. Т.", 1, 1, "да"]
     assert line[10:] == ["договорённость достигнута", "договор выполнен", "результат сообщён"]
-    assert by_number[not_held.journal_number][9] == "сторона отказалась"
-    # Filters apply to the export as to the page.
+    assert by_number[not_held.journal_number][10] == "сторона отказалась"
+    # Filters apply to the export as to the page, and the title says which.
     filtered = client.get(reverse("case_journal_xlsx") + "?status=not_held")
     rows = list(load_workbook(io.BytesIO(filtered.content)).active.iter_rows(values_only=True))
-    assert [r[0] for r in rows[1:]] == [not_held.journal_number]
+    assert rows[2][0] == "Отбор: Статус: программа не проведена"
+    assert [f"{r[1]}/{r[0]}" for r in rows[6:]] == [not_held.journal_number]
     assert AuditEvent.objects.filter(action="journal.export", actor=cast.coordinator).count() == 2
 
 

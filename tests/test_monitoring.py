@@ -77,7 +77,7 @@ def test_scope_by_territory_and_agency(region, cast):
 def test_protection_hides_small_cells_withholds_complements_and_rounds(region):
     safe = protect(compute(region))
     assert (safe["declined"], safe["safety_notices"]) == (HIDDEN, HIDDEN)
-    # 12 referrals and 7 minors are published rounded to 5; 7 completed beside 2 not completed is withheld («…»),
+    # 12 referrals and 7 minors are published rounded to 5; 7 completed beside 2 not completed is withheld («скрыто»),
     # not labelled «<5»: total minus the shown part must not give the 2.
     assert (safe["referrals"], safe["minors"]) == (10, 5)
     assert (safe["completed"], safe["not_completed"]) == (SUPPRESSED, HIDDEN)
@@ -196,7 +196,7 @@ def test_coordinator_and_analyst_dashboards(client, cast, region):
     client.force_login(cast.analyst)
     page = client.get(reverse("home")).content.decode()
     # Protected: with another territory at zero, the 12 would follow from the region's total — withheld.
-    assert "Гагаринский" in page and "<td>12</td>" not in page and "<td>…</td>" in page
+    assert "Гагаринский" in page and "<td>12</td>" not in page and "<td>скрыто</td>" in page
     assert "<td>7</td>" not in page and "Смирнов" not in page
 
 

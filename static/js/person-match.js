@@ -65,19 +65,14 @@
       .catch(function () { /* the hint is a help, not a step: a failed look-up leaves the form as it is */ });
   }
 
-  form.querySelectorAll("tbody tr").forEach(function (row) {
-    if (!field(row, "surname")) return;
-    var timer = null;
-    var later = function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () { ask(row); }, 350);
-    };
-    FIELDS.forEach(function (name) {
-      var input = field(row, name);
-      if (input) {
-        input.addEventListener("input", later);
-        input.addEventListener("change", later);
-      }
-    });
-  });
+  // Delegated, so rows added in the page (site.js) are looked up too.
+  var timers = new WeakMap();
+  function later(event) {
+    var row = event.target.closest("tr[data-row]");
+    if (!row || !field(row, "surname") || FIELDS.indexOf((event.target.name || "").split("-").pop()) < 0) return;
+    clearTimeout(timers.get(row));
+    timers.set(row, setTimeout(function () { ask(row); }, 350));
+  }
+  form.addEventListener("input", later);
+  form.addEventListener("change", later);
 })();
