@@ -232,8 +232,7 @@ class PlanDecisionForm(Form):
 
 class AgreementItemForm(Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=AgreementItem.Kind.choices, initial=AgreementItem.Kind.OTHER,
-                             required=False, help_text=_("An apology, restitution or work for the person harmed repairs the harm: "
-                                         "it is followed until checked."))
+                             required=False)
     action = forms.CharField(label=_("What will be done"), max_length=500, required=False)
     responsible = forms.CharField(label=_("Who does it"), max_length=200, required=False)
     deadline = forms.DateField(label=_("By when"), required=False, widget=DateInput())
