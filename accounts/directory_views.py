@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods
 
 from audit import log
 from lib.files import download
-from lib.views import preview_then_apply
+from lib.views import preview_then_apply, run_action
 
-from . import directory, site
+from . import directory, letterhead, site
 from .forms import AgencyForm, DirectoryUploadForm, RegionSettingsForm, ServiceSettingsForm, TerritoryForm
 from .models import Agency, RegionSettings, Role, Territory
 from .views import require_admin
@@ -117,16 +117,42 @@ def directory_sample(request):
 @require_http_methods(["GET", "POST"])
 def service_settings(request):
     """The coordinator's (or the administrator's) settings of their own service."""
-    services = request.user.agency_ids(Role.COORDINATOR) | request.user.agency_ids(Role.ADMIN)
+    service = _own_service(request.user)
+    about_template = "template" in request.POST or "template_reset" in request.POST
+    posted = request.POST if request.method == "POST" and not about_template else None
+    form = ServiceSettingsForm(posted, instance=service)
+    if posted is not None and form.is_valid():
+        _save(request, form, "service.settings")
+        return redirect("service_settings")
+    if request.method == "POST" and "template" in request.POST:
+        upload = request.FILES.get("letter_template")
+        if upload is None:
+            messages.error(request, _("Choose a DOCX file."))
+        elif run_action(request, lambda: letterhead.save_template(service, upload, actor=request.user),
+                        _("The letter template is saved: the next letter uses it.")):
+            return redirect("service_settings")
+    if request.method == "POST" and "template_reset" in request.POST:
+        run_action(request, lambda: letterhead.reset_template(service, actor=request.user),
+                   _("The standard letter template is used again."))
+        return redirect("service_settings")
+    return render(request, "accounts/service_settings.html", {
+        "form": form, "service": service, "region_days": settings.OPENDOOR_ANSWER_DAYS,
+        "own_template": letterhead.template_path(service).is_file()})
+
+
+def _own_service(user):
+    """The reconciliation service whose settings `user` keeps (coordinator or administrator); 403 otherwise."""
+    services = user.agency_ids(Role.COORDINATOR) | user.agency_ids(Role.ADMIN)
     service = Agency.objects.filter(pk__in=services, kind=Agency.Kind.RECONCILIATION_SERVICE).order_by("pk").first()
     if service is None:
         raise PermissionDenied
-    form = ServiceSettingsForm(request.POST or None, instance=service)
-    if request.method == "POST" and form.is_valid():
-        _save(request, form, "service.settings")
-        return redirect("service_settings")
-    return render(request, "accounts/service_settings.html", {"form": form, "service": service,
-                                                              "region_days": settings.OPENDOOR_ANSWER_DAYS})
+    return service
+
+
+@login_required
+def letter_template(request):
+    """The letter template the service uses now (its own or the standard one), to edit in Word."""
+    return download(letterhead.template_for(_own_service(request.user)), "letter-template.docx")
 
 
 @login_required

@@ -1,9 +1,7 @@
-"""Documents in Russian: PDF from HTML templates (WeasyPrint), DOCX letters (python-docx), XLSX (openpyxl)."""
+"""Documents in Russian: PDF from HTML templates (WeasyPrint), DOCX letters (docxtpl templates), XLSX (openpyxl)."""
 
-import io
 
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -68,67 +66,10 @@ def card_pdf(case):
 
 
 def report_docx(case):
-    """A letter to the referring agency on the service's letterhead: number, date, addressee, signature line."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+    """The letter to the referring agency (ГОСТ Р 7.0.97-2016) from the service's DOCX template (cases/letter.py)."""
+    from .letter import letter
 
-    ctx = report_context(case)
-    report, service, referral = ctx["report"], ctx["service"], ctx["referral"]
-    doc = Document()
-    for section in doc.sections:
-        section.left_margin, section.right_margin = Cm(2.5), Cm(1.5)
-    style = doc.styles["Normal"]
-    style.font.name = "DejaVu Sans"
-    style.font.size = Pt(11)
-
-    head = doc.add_paragraph()
-    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = head.add_run(service.name)
-    run.bold = True
-    if letterhead_line(service):
-        doc.add_paragraph(letterhead_line(service)).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph(_("Ref. № %(number)s of %(date)s") % {
-        "number": ctx["outgoing_number"], "date": timezone.localtime(report.signed_at or timezone.now()).strftime(
-            "%d.%m.%Y")})
-    to = doc.add_paragraph(referral.agency.name)
-    to.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title.add_run(_("Information on the results of the restorative program")).bold = True
-    doc.add_paragraph(_("In answer to your referral of %(date)s (case № %(number)s) we inform you:") % {
-        "date": referral.submitted_on.strftime("%d.%m.%Y") if referral.submitted_on else "—",
-        "number": case.journal_number})
-    rows = [
-        (_("Program held"), _("yes") if report.held else _("no")),
-        (_("Program kind"), capfirst(report.get_program_kind_display()) or "—"),
-        (_("Dates"), " — ".join(d.strftime("%d.%m.%Y") for d in (report.started_on, report.finished_on) if d) or "—"),
-        (_("Participants"), _("minors: %(m)s, adults: %(a)s") % {"m": report.minors, "a": report.adults}),
-        (_("Outcome"), capfirst(report.get_outcome_display())),
-        (_("Follow-up result"), capfirst(report.get_followup_result_display())),
-    ]
-    table = doc.add_table(rows=0, cols=2)
-    table.style = "Table Grid"
-    for label, value in rows:
-        cells = table.add_row().cells
-        cells[0].text, cells[1].text = str(label), str(value)
-    doc.add_paragraph(report.summary)
-    if ctx["agreement"]:
-        doc.add_paragraph(_("Agreement of the parties of %(date)s (shared with the consent of every party):") % {
-            "date": ctx["agreement"].concluded_on.strftime("%d.%m.%Y")})
-        for item in ctx["items"]:
-            doc.add_paragraph(f"{item.action} — {item.responsible}, {_('by')} {item.deadline:%d.%m.%Y}",
-                              style="List Bullet")
-    elif ctx["agreement_withheld"]:
-        doc.add_paragraph(_("The text of the agreement is not shared: not every party has consented to share it "
-                            "with your agency."))
-    signer = ctx["signer"]
-    doc.add_paragraph()
-    position, name = signature(case.service, signer)
-    doc.add_paragraph(f"{position}    ____________    {name}")
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return letter(report_context(case))
 
 
 JOURNAL_COLUMNS = [

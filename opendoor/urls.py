@@ -28,6 +28,7 @@ urlpatterns = [
     path("users/invite/import/", account_views.user_invite_import, name="user_invite_import"),
     path("directory/", directory_views.directory_list, name="directory"),
     path("service/settings/", directory_views.service_settings, name="service_settings"),
+    path("service/letter-template.docx", directory_views.letter_template, name="letter_template"),
     path("region/settings/", directory_views.region_settings, name="region_settings"),
     path("directory/agencies/new/", directory_views.agency_edit, name="agency_new"),
     path("directory/agencies/<int:pk>/", directory_views.agency_edit, name="agency_edit"),

@@ -127,6 +127,8 @@ TABLE = {
     # Each coordinator (and the administrator) edits their own service's settings.
     "service_settings": ("get", lambda w: reverse("service_settings"),
                          expect(ok=COORDINATORS | {"admin"}, default=403)),
+    "letter_template": ("get", lambda w: reverse("letter_template"),
+                        expect(ok=COORDINATORS | {"admin"}, default=403)),
     "agency_new": ("get", lambda w: reverse("agency_new"), expect(ok={"admin"}, default=403)),
     "agency_edit": ("get", lambda w: reverse("agency_edit", args=[w.case.service_id]),
                     expect(ok={"admin"}, default=403)),

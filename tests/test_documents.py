@@ -69,16 +69,89 @@ def test_outcome_report_pdf_reads_as_a_letter_in_russian(client, cast, reported)
     assert (row.actor, row.action, row.object_code) == (cast.secretary, "document.report.pdf", reported.code)
 
 
-def test_outcome_report_docx_letter(client, cast, reported):
+def test_outcome_report_docx_letter_is_a_russian_official_letter(client, cast, reported):
+    import zipfile
+
+    from docx import Document
+    from docx.shared import Cm
+
     client.force_login(cast.coordinator)
     response = client.get(reverse("case_document", args=[reported.code, "report.docx"]))
     text = docx_text(response.content)
-    for expected in ["Служба примирения", f"Исх. № {reported.journal_number}-И от",
-                     "Комиссия Гагаринского района", "Информация о результатах восстановительной программы",
+    for expected in ["Служба примирения", f"№ {reported.journal_number}-И",
+                     "Комиссия Гагаринского района", "О результатах восстановительной программы",
                      f"случай № {reported.journal_number}", "Договорённость достигнута",
-                     "Семейный совет раз в неделю", "Куратор службы примирения", "____________",
-                     "Coordinator Т. Т."]:
+                     "Семейный совет раз в неделю", "Куратор службы примирения", "Т. Т. Coordinator",
+                     "На направление от", "Исполнитель: Facilitator Тест Тестович"]:
         assert expected in text, expected
+    assert "{{" not in text and "{%" not in text and "CONFIDENTIAL" not in text
+    doc = Document(io.BytesIO(response.content))
+    section = doc.sections[0]
+    # A4, margins of ГОСТ Р 7.0.97-2016 (left 20 mm or more, right 10, top and bottom 20).
+    assert abs(section.page_width - Cm(21)) < Cm(0.01) and abs(section.page_height - Cm(29.7)) < Cm(0.01)
+    assert section.left_margin >= Cm(2) and section.right_margin >= Cm(1) and section.top_margin >= Cm(2)
+    assert doc.styles["Normal"].font.name == "Times New Roman"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as package:
+        styles = package.read("word/styles.xml").decode()
+        core = package.read("docProps/core.xml").decode()
+        headers = [package.read(n).decode() for n in package.namelist() if n.startswith("word/header")]
+    assert 'w:lang w:val="ru-RU"' in styles and "python-docx" not in core
+    assert "<dc:language>ru-RU</dc:language>" in core and reported.service.name in core
+    # Page numbers from page two: a PAGE field in the header, a different (empty) first-page header.
+    assert any("PAGE" in h for h in headers) and section.different_first_page_header_footer
+    # The signature block: position, space for the signature and the name on tab stops, not padded spaces.
+    signature = next(p for p in doc.paragraphs if "Т. Т. Coordinator" in p.text)
+    assert signature.text.count("\t") == 2 and "    " not in signature.text
+
+
+def test_a_service_uses_its_own_letter_template_and_a_broken_one_is_refused(client, cast, reported, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from docx import Document
+
+    def template(*lines):
+        doc = Document()
+        for line in lines:
+            doc.add_paragraph(line)
+        buffer = io.BytesIO()
+        doc.save(buffer)
+        return SimpleUploadedFile("letter.docx", buffer.getvalue())
+
+    client.force_login(cast.coordinator)
+    response = client.post(reverse("service_settings"), {"template": "1", "letter_template": template(
+        "БЛАНК {{ service_name }}", "Кому: {{ addressee_name }}", "{{ signer_name }}")})
+    assert response.status_code == 302, [str(m) for m in response.context["messages"]]
+    text = docx_text(client.get(reverse("case_document", args=[reported.code, "report.docx"])).content)
+    assert "БЛАНК Служба примирения" in text and "Кому: Комиссия Гагаринского района" in text
+    # A template is text a user wrote: the sandbox refuses one that reaches for classes or globals.
+    for probe in ("{{ service_name.__class__.__mro__ }}", "{{ cycler.__init__.__globals__ }}"):
+        page = client.post(reverse("service_settings"), {"template": "1", "letter_template": template(probe)})
+        assert "то, что письму использовать нельзя" in page.content.decode(), probe
+    assert AuditEvent.objects.filter(action="service.letter_template", actor=cast.coordinator).exists()
+    downloaded = client.get(reverse("letter_template"))
+    assert "БЛАНК {{ service_name }}" in docx_text(b"".join(downloaded.streaming_content)
+                                                  if downloaded.streaming else downloaded.content)
+    page = client.post(reverse("service_settings"), {"template": "1",
+                                                     "letter_template": template("{{ service_name ")})
+    assert "поле в фигурных скобках не закрыто" in page.content.decode()
+    text = docx_text(client.get(reverse("case_document", args=[reported.code, "report.docx"])).content)
+    assert "БЛАНК Служба примирения" in text  # the refused uploads left the saved template as it was
+    # A lone unsafe attribute is not refused but prints nothing.
+    client.post(reverse("service_settings"), {"template": "1", "letter_template": template(
+        "[{{ rows.__class__ }}]{{ service_name }}")})
+    text = docx_text(client.get(reverse("case_document", args=[reported.code, "report.docx"])).content)
+    assert "[]Служба примирения" in text and "class" not in text
+    client.post(reverse("service_settings"), {"template_reset": "1"})
+    text = docx_text(client.get(reverse("case_document", args=[reported.code, "report.docx"])).content)
+    assert "БЛАНК" not in text and "О результатах восстановительной программы" in text
+
+
+def test_signature_names_are_written_initials_first():
+    from accounts.letterhead import initials_first
+
+    assert initials_first("Соколова Елена Андреевна") == "Е. А. Соколова"
+    assert initials_first("Соколова Е. А.") == "Е. А. Соколова"
+    assert initials_first("Соколова Е.А.") == "Е. А. Соколова"
+    assert initials_first("Соколова") == "Соколова"
 
 
 def test_agreement_pdf_for_signature_and_registration_card(client, cast, reported):
