@@ -158,6 +158,7 @@ def default_template():
     doc.add_paragraph()
     justify = WD_ALIGN_PARAGRAPH.JUSTIFY
     _line(doc, "{{ intro }}", align=justify, indent=Cm(1.25))
+    doc.add_paragraph()
 
     results = doc.add_table(rows=2, cols=2)
     results.style = "Table Grid"

@@ -29,6 +29,9 @@ class Territory(models.Model):
     def __str__(self):
         return self.name
 
+    def audit_label(self):  # how the audit log names it (audit/labels.py)
+        return f"«{self.name}»"
+
 
 class Agency(models.Model):
     """A body or institution of the prevention system, or the reconciliation service itself."""
@@ -75,6 +78,9 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.short_name
+
+    def audit_label(self):  # how the audit log names it (audit/labels.py)
+        return f"«{self.short_name}»"
 
     @property
     def is_service(self):
@@ -135,6 +141,9 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.short_name
+
+    def audit_label(self):  # how the audit log names it (audit/labels.py)
+        return f"«{self.short_name}»"
 
     @property
     def short_name(self):

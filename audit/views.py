@@ -14,6 +14,7 @@ from lib.files import download
 from lib.forms import DateInput, Form
 
 from . import log
+from .labels import describe_action, describe_objects
 from .log import verify_chain
 from .models import AuditEvent
 
@@ -69,8 +70,13 @@ def audit_log(request):
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("verify", None)
+    rows = list(page.object_list)
+    names = describe_objects(rows)
+    for event in rows:
+        event.action_label = describe_action(event.action)
+        event.object_label = names.get((event.object_type, event.object_code), "")
     return render(request, "audit/log.html", {
-        "form": form, "page": page, "events": page.object_list, "query": query.urlencode(),
+        "form": form, "page": page, "events": rows, "query": query.urlencode(),
         "verified": "verify" in request.GET,
         "broken_at": verify_chain() if "verify" in request.GET else None,
     })
@@ -81,9 +87,11 @@ def audit_export(request):
     form, events = _events(request)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["id", "time", "actor", "kind", "action", "object_type", "object_code", "fields", "row_hash"])
+    writer.writerow(["id", "time", "actor", "kind", "action", "action_label", "object_type", "object_code",
+                     "fields", "row_hash"])
     for e in events.order_by("id").iterator():
         writer.writerow(sheets.csv_values([e.id, e.at.isoformat(), e.actor.username if e.actor else "", e.kind,
-                                           e.action, e.object_type, e.object_code, " ".join(e.fields), e.row_hash]))
+                                           e.action, describe_action(e.action), e.object_type, e.object_code,
+                                           " ".join(e.fields), e.row_hash]))
     log.record_export(request.user, request.user, "audit.export")
     return download(buffer.getvalue().encode("utf-8-sig"), "audit.csv")

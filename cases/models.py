@@ -125,6 +125,9 @@ class Case(models.Model):
     def __str__(self):
         return self.journal_number
 
+    def audit_label(self):  # how the audit log names it (audit/labels.py)
+        return f"№ {self.journal_number}"
+
     @property
     def journal_number(self):
         return journal_number(self.number, self.year)

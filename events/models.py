@@ -48,6 +48,9 @@ class Event(models.Model):
     def __str__(self):
         return self.title
 
+    def audit_label(self):  # how the audit log names it (audit/labels.py)
+        return f"«{self.title}»"
+
     def save(self, *args, **kwargs):
         if self.service_id is None and self.organiser_id:
             from accounts.models import Agency, Membership, Role

@@ -97,6 +97,9 @@ class Referral(models.Model):
     def __str__(self):
         return str(_("Referral of %(date)s") % {"date": self.created_at.strftime("%d.%m.%Y")})
 
+    def audit_label(self):  # how the audit log names it (audit/labels.py): a date and a code, never a family
+        return _("of %(date)s, code %(code)s") % {"date": self.created_at.strftime("%d.%m.%Y"), "code": self.code}
+
     @property
     def is_open(self):
         return self.status == self.Status.SUBMITTED

@@ -170,7 +170,7 @@ def test_whole_loop_through_three_people(cast, browser, live_server):
     panel = page.locator("section", has=page.get_by_role("heading", name="Отчёты на подпись"))
     panel.get_by_role("link").first.click()
     page.get_by_role("button", name="Подписать и отправить направившей организации").click()
-    expect(page.get_by_text("Отчёт подписан; направившая организация может его прочитать.")).to_be_visible()
+    expect(page.get_by_text("Информация о результатах подписана; направившая организация может её прочитать.")).to_be_visible()
     page.close()
 
     # 5. The secretary sees the answer — and nothing of tier T3.
@@ -179,7 +179,7 @@ def test_whole_loop_through_three_people(cast, browser, live_server):
     expect(panel).to_contain_text("Риск жестокого обращения")
     page.goto(referral_url)
     expect(page.get_by_text("Программа проведена, стороны заключили договор и выполнили его.")).to_be_visible()
-    expect(page.locator("section", has_text="Ответ службы")).to_contain_text("Договорённость достигнута")
+    expect(page.locator("section", has_text="Ответ службы")).to_contain_text("Заключён договор (план семьи)")
     body = page.content()
     for secret in ("Мать рассказала о долгах семьи.", "беседа с матерью", "Семейный совет по воскресеньям"):
         assert secret not in body

@@ -60,7 +60,7 @@ def test_outcome_report_pdf_reads_as_a_letter_in_russian(client, cast, reported)
     for expected in ["Служба примирения", f"Исх. № {reported.journal_number}-И",
                      "Информация о результатах восстановительной программы",
                      "Комиссия Гагаринского района", "Программа проведена да", "Восстановительная медиация",
-                     "несовершеннолетних: 1, взрослых: 1", "Договорённость достигнута", "Договор выполнен",
+                     "несовершеннолетних: 1, взрослых: 1", "Заключён договор (план семьи)", "Договор выполнен",
                      "Семейный совет раз в неделю", "Куратор службы примирения", "Coordinator Т. Т."]:
         assert expected in text, expected
     for secret in ("CONFIDENTIAL", "беседа"):
@@ -80,7 +80,7 @@ def test_outcome_report_docx_letter_is_a_russian_official_letter(client, cast, r
     text = docx_text(response.content)
     for expected in ["Служба примирения", f"№ {reported.journal_number}-И",
                      "Комиссия Гагаринского района", "О результатах восстановительной программы",
-                     f"случай № {reported.journal_number}", "Договорённость достигнута",
+                     f"случай № {reported.journal_number}", "Заключён договор (план семьи)",
                      "Семейный совет раз в неделю", "Куратор службы примирения", "Т. Т. Coordinator",
                      "На направление от", "Исполнитель: Facilitator Тест Тестович"]:
         assert expected in text, expected
@@ -192,7 +192,7 @@ def test_case_journal_xlsx_has_the_columns_and_the_rows(client, cast, reported, 
     line = line[1:]
     assert line[2:9] == ["КДНиЗП Гагарин", "риск жестокого обращения с ребёнком в семье",
                          "восстановительная медиация", "Facilitator Т. Т.", 1, 1, "да"]
-    assert line[10:] == ["договорённость достигнута", "договор выполнен", "результат сообщён"]
+    assert line[10:] == ["заключён договор (план семьи)", "договор выполнен", "результат сообщён"]
     assert by_number[not_held.journal_number][10] == "сторона отказалась"
     # Filters apply to the export as to the page, and the title says which.
     filtered = client.get(reverse("case_journal_xlsx") + "?status=not_held")

@@ -192,7 +192,7 @@ def test_coordinator_and_analyst_dashboards(client, cast, region):
     client.force_login(cast.coordinator)
     page = client.get(reverse("home")).content.decode()
     assert "Нагрузка ведущих" in page and "Результаты за квартал" in page
-    assert "Договорённость достигнута: <strong>7</strong>" in page
+    assert "Заключён договор (план семьи): <strong>7</strong>" in page
     client.force_login(cast.analyst)
     page = client.get(reverse("home")).content.decode()
     # Protected: with another territory at zero, the 12 would follow from the region's total — withheld.

@@ -253,7 +253,7 @@ def test_agreement_followup_report_and_what_the_referrer_sees(client, cast, make
     client.force_login(cast.secretary)
     page = client.get(reverse("referral", args=[case.referral.code])).content.decode()
     assert "Программа проведена, договор выполнен." in page
-    assert "Договорённость достигнута" in page and "Договор выполнен" in page
+    assert "Заключён договор (план семьи)" in page and "Договор выполнен" in page
     assert "Facilitator Тест Тестович" in page
     # Tier T3 never reaches the referrer: no screening sources, meeting notes or agreement text.
     for secret in ("CONFIDENTIAL-SCREENING-SOURCE", "CONFIDENTIAL-MEETING-NOTES", "CONFIDENTIAL-AGREEMENT-TEXT",
