@@ -6,7 +6,11 @@ Rules (shown to the organiser beside the field):
 - a line starting with ``# `` is the heading;
 - ``**text**`` is bold, ``_text_`` is italic;
 - ``{{ holder }}`` and the other placeholders below are replaced by the certificate's values (escaped);
-- a line whose placeholders are all empty is left out, and commas left dangling by an empty value are removed.
+- a line whose placeholders are all empty is left out, and commas left dangling by an empty value are removed;
+- a word written for either sex, «принял(а)», «прошёл(ла)», agrees with the holder («принял», «приняла») when
+  the name and patronymic tell the sex (pymorphy3; «-вна/-чна» and «-вич/-ич» decide first) and stays as
+  written when they do not;
+- quotes inside quotes are nested the Russian way: «Семинар „Медиация“», straight quotes become «».
 
 Anything else in braces, and any ``<tag>``, is refused when the text is saved.
 """
@@ -94,8 +98,62 @@ def _line_html(line, values):
     return re.sub("\x00(\\d+)\x00", lambda m: values_html[int(m.group(1))], html)
 
 
+FEMALE, MALE = "f", "m"
+_EITHER = re.compile(r"\b(\w+?)(ё?л)\((а|ла)\)", re.U)
+_STRAIGHT = re.compile(r"&quot;(.+?)&quot;")
+
+
+def holder_sex(full_name):
+    """FEMALE, MALE or None from «Фамилия Имя Отчество»: the patronymic first, then the first name's gender."""
+    words = (full_name or "").split()
+    if len(words) >= 3:
+        patronymic = words[2].lower()
+        if patronymic.endswith(("вна", "чна", "кызы", "гызы")):
+            return FEMALE
+        if patronymic.endswith(("вич", "ич", "оглы", "улы", "уулу")):
+            return MALE
+    if len(words) >= 2:
+        from people.matching.text import morph  # loads the pymorphy3 dictionary: only when a name needs it
+
+        for parse in morph().parse(words[1]):
+            if "Name" in parse.tag and parse.tag.gender in ("femn", "masc"):
+                return FEMALE if parse.tag.gender == "femn" else MALE
+    return None
+
+
+def agree(text, sex):
+    """«принял(а)» → «принял» or «приняла»; «прошёл(ла)» → «прошёл» or «прошла»; unchanged if sex is None."""
+    if sex is None:
+        return text
+
+    def one(match):
+        stem, ending, feminine = match.groups()
+        if sex == MALE:
+            return stem + ending
+        return stem + ("ла" if ending == "ёл" else ending + "а") if feminine == "а" else stem + "ла"
+
+    return _EITHER.sub(one, text)
+
+
+def nest_quotes(html):
+    """Straight quotes become «», and quotes inside quotes „“, as Russian typesetting has them."""
+    html = _STRAIGHT.sub(r"«\1»", html)
+    out, depth = [], 0
+    for char in html:
+        if char == "«":
+            depth += 1
+            out.append("„" if depth > 1 else "«")
+        elif char == "»" and depth:
+            out.append("“" if depth > 1 else "»")
+            depth -= 1
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def to_html(text, values):
     """Escaped HTML of the text with the values put in. Values are plain strings and are escaped too."""
+    text = agree(text, holder_sex(str(values.get("holder", ""))))
     parts = []
     for raw in text.splitlines():
         line = raw.strip()
@@ -108,7 +166,7 @@ def to_html(text, values):
         if _empty(line, values):
             continue
         names = _PLACEHOLDER.findall(line)
-        html = _line_html(line, values)
+        html = nest_quotes(_line_html(line, values))
         only = len(names) == 1 and not _PLACEHOLDER.sub("", line).strip(" «»\"№.,")
         if heading:
             parts.append(f"<h1>{html}</h1>")

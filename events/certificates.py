@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts import site
+from accounts.letterhead import initials_first
 from lib.pdf import font_configuration, html_to_pdf  # noqa: F401 (the batch task takes it from here)
 
 from . import certificate_text
@@ -33,7 +34,7 @@ def certificate_html(certificate, service=None):
     qr = segno.make(verify_url(certificate), error="m").svg_data_uri(scale=4)
     return render_to_string("events/certificate.html", {
         "body": body, "qr": qr, "url": unquote(verify_url(certificate)), "certificate": certificate,
-        "service": service,
+        "service": service, "signer_name": initials_first(service.head_name) if service else "",
     })
 
 

@@ -142,6 +142,37 @@ def test_certificate_pdf_reads_well_and_its_qr_decodes_to_the_verification_url(c
     assert f"Код проверки: {certificate.check_code}" in text
 
 
+def test_the_certificate_agrees_with_the_holder_and_nests_quotes(cast, make_event):
+    from events.certificates import certificate_pdf
+    from events.models import Event
+
+    from .test_documents import pdf_text
+
+    event = make_event()
+    Event.objects.filter(pk=event.pk).update(title='Семинар «Медиация в школе» и "Круг сообщества"')
+    people = {"Соколова Мария Ивановна": "приняла участие", "Петров Иван Сергеевич": "принял участие",
+              "Ким Анна": "приняла участие", "Ли Чжэнь": "принял(а) участие"}
+    for n, name in enumerate(people):
+        attend(event, actions.register(event, fields=participant(n, full_name=name), consent=True, confirmed=True),
+               cast)
+    actions.issue_certificates(Event.objects.get(pk=event.pk), actor=cast.organiser)
+    for certificate in Certificate.objects.select_related("registration"):
+        text = pdf_text(certificate_pdf(certificate))
+        assert people[certificate.registration.full_name] in text, certificate.registration.full_name
+        assert "«Семинар „Медиация в школе“ и „Круг сообщества“»" in text
+
+
+def test_holder_sex_and_agreement_rules():
+    from events.certificate_text import FEMALE, MALE, agree, holder_sex, nest_quotes
+
+    assert holder_sex("Иванова Мария Петровна") == FEMALE and holder_sex("Петров Иван Сергеевич") == MALE
+    assert holder_sex("Иванов Саша") is None and holder_sex("") is None
+    assert agree("принял(а), прошёл(ла), был(а)", FEMALE) == "приняла, прошла, была"
+    assert agree("принял(а), прошёл(ла), был(а)", MALE) == "принял, прошёл, был"
+    assert agree("принял(а)", None) == "принял(а)"
+    assert nest_quotes("«а «б «в» б» а»") == "«а „б „в“ б“ а»"
+
+
 def test_verification_shows_valid_and_revoked_and_nothing_else(client, cast, make_event):
     event = make_event()
     regs = [actions.register(event, fields=participant(n), consent=True, confirmed=True) for n in range(2)]
