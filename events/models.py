@@ -48,9 +48,6 @@ class Event(models.Model):
     def __str__(self):
         return self.title
 
-    def audit_label(self):  # how the audit log names it (audit/labels.py)
-        return f"«{self.title}»"
-
     def save(self, *args, **kwargs):
         if self.service_id is None and self.organiser_id:
             from accounts.models import Agency, Membership, Role
@@ -59,6 +56,8 @@ class Event(models.Model):
             self.service = own.agency if own else Agency.main_service()
         super().save(*args, **kwargs)
 
+    def audit_label(self):  # how the audit log names it (audit/labels.py)
+        return f"«{self.title}»"
 
     @property
     def dates(self):

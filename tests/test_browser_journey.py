@@ -170,7 +170,8 @@ def test_whole_loop_through_three_people(cast, browser, live_server):
     panel = page.locator("section", has=page.get_by_role("heading", name="Отчёты на подпись"))
     panel.get_by_role("link").first.click()
     page.get_by_role("button", name="Подписать и отправить направившей организации").click()
-    expect(page.get_by_text("Информация о результатах подписана; направившая организация может её прочитать.")).to_be_visible()
+    signed = "Информация о результатах подписана; направившая организация может её прочитать."
+    expect(page.get_by_text(signed)).to_be_visible()
     page.close()
 
     # 5. The secretary sees the answer — and nothing of tier T3.
