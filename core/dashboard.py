@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Window
+from django.db.models import Count, Exists, OuterRef, Subquery, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +17,7 @@ from cases.models import (
     CaseStatus,
     FollowUp,
     OutcomeReport,
+    Program,
     journal_number,
 )
 from core.templatetags.ui import choice_labels
@@ -25,6 +26,7 @@ from methods.models import LibraryCase, SupervisionRequest
 from referrals.access import referrals_visible_to
 from referrals.lines import FIELDS as referral_fields
 from referrals.lines import describe_lines as describe_referral_lines
+from referrals.lines import family_labels
 from referrals.models import Referral
 from safety.access import notices_visible_to
 
@@ -63,24 +65,6 @@ def panels_for(user):
                        cases.filter(status=CaseStatus.SAFETY_HOLD)))
         panels.append(("overdue_answers", _("Answers overdue"), "referral",
                        incoming.filter(due_date__lt=today)))
-    if Role.FACILITATOR in roles:
-        mine = cases.filter(facilitators=user)
-        panels.append(("screen", _("Screenings to do"), "case", mine.filter(status=CaseStatus.SCREENING)))
-        due_items = AgreementItem.objects.filter(
-            agreement__case=OuterRef("pk"), deadline__lte=today
-        ).exclude(Exists(FollowUp.objects.filter(item=OuterRef("pk"))))
-        panels.append(("followups", _("Follow-ups due"), "case",
-                       mine.filter(status=CaseStatus.FOLLOW_UP).filter(Exists(due_items))))
-        no_report = ~Exists(OutcomeReport.objects.filter(case=OuterRef("pk")))
-        panels.append(("report", _("Outcome reports to prepare"), "case",
-                       mine.filter(status__in=REPORTABLE_STATES).filter(no_report)))
-        soon = today + timezone.timedelta(days=settings.OPENDOOR_REMIND_DAYS_BEFORE)
-        panels.append(("reviews", _("Reviews of family plans due"), "case",
-                       mine.filter(status=CaseStatus.FOLLOW_UP, agreement__review_on__lte=soon)))
-        panels.append(("refused", _("Plans refused by the referring agency"), "case",
-                       mine.filter(agreement__decision=Agreement.Decision.REFUSED, status=CaseStatus.FOLLOW_UP)))
-        panels.append(("active", _("My cases in work"), "case",
-                       mine.filter(status__in=[CaseStatus.PREPARATION, CaseStatus.PROGRAM])))
     if Role.METHODOLOGIST in roles:
         panels.append(("supervision", _("Requests for supervision waiting"), "supervision",
                        SupervisionRequest.objects.filter(status=SupervisionRequest.Status.SENT).order_by("sent_at")))
@@ -119,6 +103,62 @@ def panels_for(user):
     unread = panel("notifications", _("New notifications"), "notification",
                    user.notifications.filter(read_at__isnull=True))
     return [unread, *built] if unread["rows"] else built
+
+
+# The facilitator's «Мои случаи»: one table of every case they work on, the next step of each and its date.
+MY_STATES = [CaseStatus.SCREENING, CaseStatus.PREPARATION, CaseStatus.PROGRAM, CaseStatus.FOLLOW_UP,
+             CaseStatus.SAFETY_HOLD, CaseStatus.NOT_SUITABLE, CaseStatus.NOT_HELD, CaseStatus.TERMINATED,
+             CaseStatus.REPORTED]
+
+
+def my_cases(user, limit=200):
+    """Rows for the facilitator's table, the most pressing first: (date of the next step, journal number)."""
+    today = timezone.localdate()
+    open_items = AgreementItem.objects.filter(agreement__case=OuterRef("pk")).exclude(
+        Exists(FollowUp.objects.filter(item=OuterRef("pk"))))
+    rows = list(
+        cases_visible_to(user).filter(facilitators=user, status__in=MY_STATES)
+        .annotate(next_item=Subquery(open_items.order_by("deadline").values("deadline")[:1]),
+                  has_report=Exists(OutcomeReport.objects.filter(case=OuterRef("pk"))),
+                  signed=Exists(OutcomeReport.objects.filter(case=OuterRef("pk"), signed_at__isnull=False)))
+        .values("code", "referral_id", "number", "year", "status", "program__kind", "agreement__review_on",
+                "agreement__decision", "referral__due_date", "next_item", "has_report", "signed")[:limit])
+    families = family_labels(row["referral_id"] for row in rows)
+    statuses, kinds = choice_labels(Case, "status"), choice_labels(Program, "kind")
+    S = CaseStatus
+    for row in rows:
+        status, when = row["status"], None
+        if status == S.SCREENING:
+            step = _("Carry out the safety screening")
+        elif status == S.PREPARATION:
+            step = _("Choose the program") if not row["program__kind"] else \
+                _("Preliminary meetings and consents, then the joint meeting")
+        elif status == S.PROGRAM:
+            step = _("Hold the meeting and record the agreement")
+        elif status == S.SAFETY_HOLD:
+            step = _("On hold for the child's safety: the curator decides")
+        elif status == S.FOLLOW_UP and row["agreement__decision"] == Agreement.Decision.REFUSED:
+            step = _("The plan was refused: agree a new version with the family")
+        elif status == S.FOLLOW_UP and row["agreement__review_on"] and (
+                row["next_item"] is None or row["agreement__review_on"] <= row["next_item"]):
+            step, when = _("Review of the family plan"), row["agreement__review_on"]
+        elif status == S.FOLLOW_UP and row["next_item"]:
+            step, when = _("Check the items of the agreement"), row["next_item"]
+        elif status == S.FOLLOW_UP:
+            step = _("Prepare the information on the results")
+        elif row["signed"]:
+            step = _("Answered: the curator closes the case")
+        elif row["has_report"]:
+            step = _("The information on the results waits for the curator's signature")
+        else:
+            step = _("Prepare the information on the results")
+        row.update(journal_number=journal_number(row["number"], row["year"]), family=families.get(
+            row["referral_id"], "—"), status_label=statuses.get(status, status),
+            kind_label=kinds.get(row["program__kind"], "—") if row["program__kind"] else "—",
+            step=step, when=when, late=bool(when and when < today))
+    far = datetime.date.max
+    rows.sort(key=lambda r: (r["when"] or far, -r["year"], -r["number"]))
+    return rows
 
 
 def panel(key, title, kind, queryset, shown=20):

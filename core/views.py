@@ -3,15 +3,19 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
+from cases.access import cases_visible_to
 from lib.cache import cached_once
+from referrals.access import referrals_visible_to
+from referrals.lines import family_labels
 from reports import charts
 
-from .dashboard import analyst_overview, coordinator_overview, panels_for
+from .dashboard import analyst_overview, coordinator_overview, my_cases, panels_for
 
 
 @login_required
@@ -22,6 +26,7 @@ def home(request):
     if request.user.has_role(Role.FACILITATOR):
         from methods import training
 
+        context["my_cases"] = my_cases(request.user)
         context["training"] = {"hours": training.training_hours(request.user),
                                "required": training.required_hours(),
                                "refusal": training.solo_refusal(request.user)}
@@ -56,4 +61,30 @@ def notifications(request):
     if request.method == "POST":
         request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("notifications")
+    about = subjects(request.user, [n.url for n in items])
+    for n in items:
+        n.subject = about.get(n.url, "")
     return render(request, "core/notifications.html", {"items": items})
+
+
+def subjects(user, urls):
+    """{url: «случай № 12/2026 · Смирнов А. О.»} for the referrals and cases the notices link to, as far as the
+    reader may see them (notices themselves hold no names: the name is looked up when the reader opens the list)."""
+    codes = {"referral": {}, "case": {}}
+    for url in set(urls):
+        try:
+            match = resolve(url.split("?")[0])
+        except Resolver404:
+            continue
+        if match.url_name in codes and "code" in match.kwargs:
+            codes[match.url_name][match.kwargs["code"]] = url
+    found = {}
+    referrals = dict(referrals_visible_to(user).filter(code__in=codes["referral"]).values_list("code", "id"))
+    cases = {code: (rid, number, year) for code, rid, number, year in cases_visible_to(user).filter(
+        code__in=codes["case"]).values_list("code", "referral_id", "number", "year")}
+    families = family_labels([*referrals.values(), *(c[0] for c in cases.values())])
+    for code, rid in referrals.items():
+        found[codes["referral"][code]] = families.get(rid, "")
+    for code, (rid, number, year) in cases.items():
+        found[codes["case"][code]] = " · ".join(p for p in (f"№ {number}/{year}", families.get(rid, "")) if p)
+    return found

@@ -27,7 +27,9 @@ def notice_new(request, code):
             _("The safety notice has been sent; the case is on hold."), form=form)
         if notice:
             return redirect("safety_notice", code=notice.code)
-    return render(request, "safety/new.html", {"case": case, "form": form})
+    ids = [str(getattr(v, "pk", v)) for v in (form["recipients"].value() or [])]
+    chosen = [str(a) for a in form.fields["recipients"].queryset.filter(pk__in=[i for i in ids if i.isdigit()])]
+    return render(request, "safety/new.html", {"case": case, "form": form, "chosen": chosen})
 
 
 @login_required

@@ -357,10 +357,15 @@ def test_followup_reminder_goes_to_the_facilitator_on_the_deadline(cast, make_ca
 
 def test_overdue_items_show_on_the_dashboards(client, cast, make_case):
     case = make_case(upto=S.FOLLOW_UP)
+    deadline = case.agreement.items.get().deadline
     with time_machine.travel(timezone.now() + 5 * DAY):
         client.force_login(cast.facilitator)
         page = client.get(reverse("home")).content.decode()
-        assert "Пора проверить выполнение договора" in page and case.journal_number in page
+        # «Мои случаи»: the case, its family, the next step and its date, marked overdue.
+        row = page[page.index(f"№ {case.journal_number}"):]
+        row = row[:row.index("</tr>")]
+        assert "Смирнов А. О. и ещё 1" in row and "Проверить выполнение пунктов договора" in row
+        assert f"{deadline:%d.%m.%Y} — просрочено" in row
 
 
 def test_the_worker_schedules_the_next_daily_run(settings, db):

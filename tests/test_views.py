@@ -313,8 +313,8 @@ def test_dashboards_show_what_needs_action(client, cast, make_referral, make_cas
     page = client.get(reverse("home")).content.decode()
     expected = {
         "secretary": ["Ответ просрочен", "срок ответа"],
-        "coordinator": ["Новые направления", "Отчёты на подпись", "Случаи без ведущих"],
-        "facilitator": ["Нужна оценка безопасности", f"№ {Case.objects.get().journal_number}"],
+        "coordinator": ["Новые направления", "Информация о результатах на подпись", "Случаи без ведущих"],
+        "facilitator": ["Мои случаи", "Провести оценку безопасности", f"№ {Case.objects.get().journal_number}"],
     }[login]
     for text in expected:
         assert text in page
