@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role
 from cases.access import cases_visible_to
 from cases.models import (
-    REPORTABLE_STATES,
     Agreement,
     AgreementItem,
     Case,
