@@ -222,3 +222,14 @@ def blank_pdf(text=""):
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def accessible_pages():
+    """A browser journey fails on a serious or critical axe violation on any page it opened (tests/a11y.py)."""
+    from . import a11y
+
+    a11y.FAILURES.clear()
+    yield
+    failures, a11y.FAILURES[:] = list(a11y.FAILURES), []
+    assert not failures, "accessibility (axe-core):\n" + "\n".join(failures)

@@ -91,6 +91,10 @@ def test_family_conference_plan_acceptance_and_safety_escalation(cast, make_case
     page = login(browser, live_server, cast.facilitator)
     page.goto(case_url)
     page.get_by_role("link", name="Сообщить об угрозе ребёнку").click()
+    # The text comes first; the pre-selected recipients are named and folded.
+    expect(page.locator("main form .field").first).to_contain_text("Что известно об угрозе ребёнку")
+    expect(page.locator("main form")).to_contain_text("Опека Гагарин")
+    page.get_by_text("Изменить получателей").click()
     expect(page.get_by_role("checkbox", name="Опека Гагарин")).to_be_checked()
     expect(page.get_by_role("checkbox", name="КДНиЗП Гагарин")).to_be_checked()
     expect(page.get_by_role("checkbox", name="КДНиЗП Велиж")).not_to_be_checked()
