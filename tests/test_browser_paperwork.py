@@ -25,7 +25,7 @@ def fill_person(page, index, person):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_six_person_referral_drafted_edited_and_sent_and_a_draft_deleted(cast, browser, live_server):
+def test_a_six_person_referral_drafted_edited_and_sent_and_a_draft_deleted(cast, browser, live_server):  # noqa: F811
     from playwright.sync_api import expect
 
     page = login(browser, live_server, cast.secretary)
@@ -69,7 +69,7 @@ def test_a_six_person_referral_drafted_edited_and_sent_and_a_draft_deleted(cast,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_seven_item_agreement_and_the_referrer_notified_of_the_signed_answer(cast, browser, live_server,
+def test_a_seven_item_agreement_and_the_referrer_notified_of_the_signed_answer(cast, browser, live_server,  # noqa: F811
                                                                               make_case):
     from playwright.sync_api import expect
 
