@@ -197,10 +197,14 @@ def write_table(ws, *, title, header, rows, notes=(), widths=None, date_columns=
     ws.auto_filter.ref = f"A{header_row}:{last_column}{header_row + count}"
     ws.freeze_panes = f"A{header_row + 1}"
     ws.print_title_rows = f"{header_row}:{header_row}"
-    if widths is None:
-        widths = _widths(ws, header_row, len(header))
+    # No header word is ever broken: a column is at least as wide as the longest word of its header.
+    fitted = _widths(ws, header_row, len(header))
+    widths = fitted if widths is None else [
+        max(width, max((len(word) + 4 for word in str(h).split()), default=0)) for width, h in zip(widths, header,
+                                                                                                  strict=False)]
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
+    _heights(ws, header_row, widths)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
@@ -208,6 +212,21 @@ def write_table(ws, *, title, header, rows, notes=(), widths=None, date_columns=
     ws.print_options.gridLines = True
     ws.oddFooter.center.text = str(_("Page &P of &N"))
     return ws
+
+
+def _heights(ws, first_row, widths, line=15):
+    """Row heights for the wrapped text (spreadsheets do not all grow a row on opening): lines × line points."""
+    import math
+
+    for row in ws.iter_rows(min_row=first_row):
+        lines = 1
+        for cell, width in zip(row, widths, strict=False):
+            if cell.value is None:
+                continue
+            text = cell.value.strftime("%d.%m.%Y") if hasattr(cell.value, "strftime") else str(cell.value)
+            usable = max(int(width * 0.85) - 1, 1)  # words wrap whole: a line holds fewer characters
+            lines = max(lines, sum(max(1, math.ceil(len(part) / usable)) for part in text.split("\n")))
+        ws.row_dimensions[row[0].row].height = line * lines
 
 
 def _widths(ws, header_row, columns, low=8, high=48):

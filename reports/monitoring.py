@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
-from cases.models import Case, Meeting, NotHeldReason, OutcomeReport, ProgramKind
+from cases.models import AgreementItem, Case, FollowUp, Meeting, NotHeldReason, OutcomeReport, ProgramKind
 from events.models import Certificate
 from referrals.models import Referral, Situation
 from safety.models import SafetyNotice
@@ -72,7 +72,7 @@ def _grouped(queryset, field):
 
 
 def _queries(scope: Scope) -> dict:
-    """Every query of the report (thirteen, each one aggregate in the database), as lazy querysets."""
+    """Every query of the report (fourteen, each one aggregate in the database), as lazy querysets."""
     period = (scope.start, scope.end)
     first, after = scope.moments()
     in_scope = Referral.objects.filter(scope.referral_filter())
@@ -115,6 +115,14 @@ def _queries(scope: Scope) -> dict:
                                                           date__range=period),
                                    n=Count("case__facilitators", distinct=True)),
         "training": _aggregate(certificates, people=Count("registration__email", distinct=True), n=Count("id")),
+        # Harm repair (apology, restitution, work for the person harmed): items agreed in the period, and those
+        # whose latest check says done.
+        "repairs": _aggregate(
+            AgreementItem.objects.filter(scope.referral_filter("agreement__case__referral__"),
+                                         agreement__concluded_on__range=period, kind__in=AgreementItem.HARM_REPAIR)
+            .annotate(last=Subquery(FollowUp.objects.filter(item=OuterRef("pk")).order_by("-checked_on", "-id")
+                                    .values("result")[:1])),
+            n=Count("id"), done=Count("id", filter=Q(last=FollowUp.Result.DONE))),
         "trend": referrals.annotate(month=MonthStart("submitted_on")).values_list("month")
         .annotate(n=Count("id")).order_by("month"),
     }
@@ -122,7 +130,7 @@ def _queries(scope: Scope) -> dict:
 
 class _Compiled:
     """The report's SQL compiled once per database and scope shape, then run with the scope's values bound —
-    like a prepared statement. Compiling thirteen ORM queries costs several times more than running them on a
+    like a prepared statement. Compiling fourteen ORM queries costs several times more than running them on a
     region's data; the querysets above stay the single definition of every figure."""
 
     SENTINEL = Scope(datetime.date(1901, 2, 3), datetime.date(1902, 3, 4), 901_234_567, 901_234_568, 901_234_569)
@@ -184,11 +192,12 @@ def _labelled(rows, labels):
 
 
 def compute(scope: Scope) -> dict:
-    """The report's figures for a scope: thirteen aggregate queries (see `_queries`)."""
+    """The report's figures for a scope: fourteen aggregate queries (see `_queries`)."""
     rows = _Compiled.rows(scope)
     referrals, accepted, declined = rows["counts"][0]
     completed, not_completed, minors, adults, agreements, days_to_report = rows["figures"][0]
     people_trained, certificates = rows["training"][0]
+    repairs, repairs_done = rows["repairs"][0]
     return {
         "scope": scope,
         "referrals": referrals or 0, "accepted": accepted or 0, "declined": declined or 0,
@@ -204,6 +213,8 @@ def compute(scope: Scope) -> dict:
         "agreements": agreements or 0,
         "agreement_share": round(100 * agreements / completed) if completed else None,
         "followup": _labelled(rows["followup"], dict(OutcomeReport.FollowUpResult.choices)),
+        "harm_repair_items": repairs or 0,
+        "harm_repair_done": repairs_done or 0,
         "safety_notices": rows["safety"][0][0] or 0,
         "days_to_first_meeting": _days(rows["first_meetings"][0][0]),
         "days_to_report": _days(days_to_report),
@@ -229,7 +240,7 @@ def _days(value):
 
 
 PEOPLE_FIGURES = ["referrals", "accepted", "declined", "completed", "not_completed", "minors", "adults",
-                  "agreements", "safety_notices"]
+                  "agreements", "harm_repair_items", "harm_repair_done", "safety_notices"]
 PEOPLE_BREAKDOWNS = ["by_source", "by_situation", "by_kind", "not_completed_reasons", "followup"]
 
 
@@ -280,6 +291,8 @@ LABELS = {
     "adults": _("Participants: adults"),
     "agreements": _("Agreements reached"),
     "agreement_share": _("Share of agreements among completed programs, %"),
+    "harm_repair_items": _("Harm-repair items agreed (apology, restitution, work)"),
+    "harm_repair_done": _("Harm-repair items checked as done"),
     "safety_notices": _("Safety notices"),
     "days_to_first_meeting": _("Average days from referral to the first meeting"),
     "days_to_report": _("Average days from referral to the outcome report"),

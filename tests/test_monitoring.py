@@ -229,3 +229,44 @@ def test_report_figures_are_cached_for_a_while(client, cast, region, settings):
     with CaptureQueriesContext(connection) as second:
         page = client.get(url).content.decode()
     assert len(second) < len(first) - 10 and "Поступило направлений" in page
+
+
+def test_harm_repair_items_are_counted(cast, make_case):
+    case = make_case(upto=S.PROGRAM)
+    today = timezone.localdate()
+    items = [{"kind": kind, "action": f"Пункт {n}", "responsible": "сын", "deadline": today, "checker": "мать"}
+             for n, kind in enumerate(["apology", "restitution", "work", "behaviour", "other"])]
+    agreement = actions.record_agreement(case, actor=cast.facilitator, concluded_on=today, text="", items=items)
+    apology, restitution, work = agreement.items.filter(kind__in=["apology", "restitution", "work"]).order_by("id")
+    actions.record_followup(apology, actor=cast.facilitator, result="done", checked_on=today)
+    actions.record_followup(restitution, actor=cast.facilitator, result="not_done", checked_on=today)
+    actions.record_followup(work, actor=cast.facilitator, result="not_done", checked_on=today)
+    actions.record_followup(work, actor=cast.facilitator, result="done", checked_on=today)  # the latest counts
+    scope = Scope(datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31))
+    report = compute(scope)
+    assert (report["harm_repair_items"], report["harm_repair_done"]) == (3, 2)
+    assert (protect(report)["harm_repair_items"], protect(report)["harm_repair_done"]) == ("<5", "<5")
+
+
+def test_exports_carry_the_previous_period_and_mark_withheld_cells(client, cast, region):
+    from openpyxl import load_workbook
+
+    client.force_login(cast.analyst)
+    query = f"?start={region.start}&end={region.end}"
+    data = json.loads(client.get(reverse("monitoring_export", args=["json"]) + query).content)
+    assert data["previous"]["period"]["from"] == str(region.start.replace(year=region.start.year - 1))
+    assert len(data["previous"]["trend"]) == len(data["trend"]) == 12
+    assert data["labels"]["referrals"] == "Поступило направлений"
+    assert "скрыто" in [v for v in data["figures"].values()]
+    book = load_workbook(io.BytesIO(client.get(reverse("monitoring_export", args=["xlsx"]) + query).content))
+    sheet = book.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(r for r in rows if r[0] == "Показатель")
+    assert header[:3] == ("Показатель", "Этот период", "Предыдущий период")
+    assert "скрыто" in [v for r in rows for v in r] and sheet.auto_filter.ref
+    months = book.worksheets[-1]
+    month_rows = [r for r in months.iter_rows(values_only=True) if r and r[0] and str(r[0])[:2].isdigit()]
+    assert len(month_rows) == 12 and month_rows[0][2] == f"01.{region.start.year - 1}"
+    # The chart has a legend and a name for screen readers.
+    page = client.get(reverse("monitoring") + query).content.decode()
+    assert 'aria-label="Направления по месяцам"' in page and "предыдущий период</text>" in page
