@@ -175,13 +175,15 @@ def panel(key, title, kind, queryset, shown=20):
 
 def _case_lines(rows):
     statuses = choice_labels(Case, "status")
+    families = family_labels(row["referral_id"] for row in rows)
     return [{"code": row["code"], "journal_number": journal_number(row["number"], row["year"]),
+             "family": families.get(row["referral_id"], ""),
              "agency": row["referral__agency__short_name"], "status": statuses.get(row["status"], "")}
             for row in rows]
 
 
 LINES = {
-    "case": (("code", "number", "year", "status", "referral__agency__short_name"), _case_lines),
+    "case": (("code", "number", "year", "status", "referral_id", "referral__agency__short_name"), _case_lines),
     "referral": (referral_fields, describe_referral_lines),
 }
 

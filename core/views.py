@@ -20,7 +20,13 @@ from .dashboard import analyst_overview, coordinator_overview, my_cases, panels_
 
 @login_required
 def home(request):
-    context = {"panels": panels_for(request.user), "today": timezone.localdate()}
+    panels = panels_for(request.user)
+    for panel in panels:
+        if panel["kind"] == "notification":
+            about = subjects(request.user, [n.url for n in panel["rows"]])
+            for n in panel["rows"]:
+                n.subject = about.get(n.url, "")
+    context = {"panels": panels, "today": timezone.localdate()}
     if request.user.has_role(Role.COORDINATOR):
         context["overview"] = coordinator_overview(request.user)
     if request.user.has_role(Role.FACILITATOR):
