@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Role, User
@@ -90,8 +91,9 @@ def audit_export(request):
     writer.writerow(["id", "time", "actor", "kind", "action", "action_label", "object_type", "object_code",
                      "fields", "row_hash"])
     for e in events.order_by("id").iterator():
-        writer.writerow(sheets.csv_values([e.id, e.at.isoformat(), e.actor.username if e.actor else "", e.kind,
-                                           e.action, describe_action(e.action), e.object_type, e.object_code,
+        writer.writerow(sheets.csv_values([e.id, timezone.localtime(e.at).isoformat(),
+                                           e.actor.username if e.actor else "", e.kind, e.action,
+                                           describe_action(e.action), e.object_type, e.object_code,
                                            " ".join(e.fields), e.row_hash]))
     log.record_export(request.user, request.user, "audit.export")
     return download(buffer.getvalue().encode("utf-8-sig"), "audit.csv")

@@ -74,13 +74,14 @@ def journal_lines(cases):
     """The journal page's lines as plain values: on a fifty-line page, model instances and template look-ups
     cost more than the database does. Paginate these, then complete the page with describe_lines()."""
     return cases.order_by("-year", "-number").values(
-        "pk", "code", "number", "year", "opened_on", "status", "referral__agency__short_name",
+        "pk", "code", "number", "year", "opened_on", "status", "referral_id", "referral__agency__short_name",
         "referral__situation", "program__kind", "report__outcome")
 
 
 def describe_lines(lines):
     """Labels, facilitators and participant counts for one page of journal lines: two more queries."""
     from core.templatetags.ui import choice_labels
+    from referrals.lines import family_labels
     from referrals.models import Referral
 
     from .models import Case, OutcomeReport, Participant, Program, journal_number
@@ -96,12 +97,13 @@ def describe_lines(lines):
     counts = {row["case_id"]: row for row in Participant.objects.filter(case__in=ids).values("case_id").annotate(
         minors=Count("id", filter=Q(is_minor=True)), adults=Count("id", filter=Q(is_minor=False)))}
     statuses, situations = choice_labels(Case, "status"), choice_labels(Referral, "situation")
+    families = family_labels(line["referral_id"] for line in lines)
     kinds, outcomes = choice_labels(Program, "kind"), choice_labels(OutcomeReport, "outcome")
     for line in lines:
         pk, kind, outcome = line["pk"], line["program__kind"], line["report__outcome"]
         line.update(
             url=reverse("case", args=[line["code"]]), journal_number=journal_number(line["number"], line["year"]),
-            source=line["referral__agency__short_name"],
+            source=line["referral__agency__short_name"], family=families.get(line["referral_id"], "—"),
             situation=capfirst(situations.get(line["referral__situation"], "")),
             kind=capfirst(kinds.get(kind, kind)) if kind else "",
             outcome=capfirst(outcomes.get(outcome, outcome)) if outcome else "",

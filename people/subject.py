@@ -7,6 +7,8 @@ registry's own bookkeeping (`internal`: matching keys) are left out."""
 
 from django.apps import apps
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lib import personal
 
@@ -28,9 +30,12 @@ def _show(value):
     if value in (None, "", {}, []):
         return "—"
     if isinstance(value, bool):
-        return "да" if value else "нет"
+        return str(_("yes") if value else _("no"))
+    if hasattr(value, "hour"):  # a moment: in the service's time zone, as every export
+        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if timezone.is_aware(value) \
+            else value.strftime("%d.%m.%Y %H:%M")
     if hasattr(value, "strftime"):
-        return value.strftime("%d.%m.%Y %H:%M" if hasattr(value, "hour") else "%d.%m.%Y")
+        return value.strftime("%d.%m.%Y")
     return str(value)
 
 
@@ -74,7 +79,7 @@ def records_about(person, services=None):
     for model, f in _links_to({Person}):
         rows = list(_scoped(model, model._base_manager.filter(**{f.name: person}), services).distinct())
         first.append((model, rows))
-    for model, f in _links_to({m for m, _ in first}):
+    for model, f in _links_to({m for m, _rows in first}):
         parents = [r.pk for m, rows in first if m is f.related_model for r in rows]
         rows = list(_scoped(model, model._base_manager.filter(**{f"{f.name}__in": parents}), services).distinct())
         first.append((model, rows))

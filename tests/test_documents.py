@@ -231,3 +231,68 @@ def test_the_journal_counts_at_most_a_thousand(client, cast, make_case, monkeypa
     make_case(upto=S.SCREENING)
     page = client.get(reverse("cases") + "?status=screening").content.decode()
     assert "1 случай" in page
+
+
+def _pdf_checks(content, name):
+    """A4 (either way round), and every character inside the page box."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(content)
+    for index in range(len(document)):
+        page = document[index]
+        width, height = page.get_size()
+        assert sorted((round(width), round(height))) == [595, 842], (name, width, height)
+        text = page.get_textpage()
+        for i in range(text.count_chars()):
+            left, bottom, right, top = text.get_charbox(i)
+            assert -0.5 <= left and right <= width + 0.5 and -0.5 <= bottom and top <= height + 0.5, (name, i)
+
+
+def test_every_pdf_is_a4_with_nothing_outside_the_page(client, cast, reported, make_event):
+    from events import actions as event_actions
+    from events.certificates import certificate_pdf
+    from events.models import Certificate
+
+    from .test_events import attend, participant
+
+    client.force_login(cast.coordinator)
+    for name in ("report.pdf", "agreement.pdf", "card.pdf"):
+        _pdf_checks(client.get(reverse("case_document", args=[reported.code, name])).content, name)
+    _pdf_checks(client.get(reverse("monitoring_export", args=["pdf"])).content, "monitoring.pdf")
+    event = make_event()
+    registration = event_actions.register(event, fields=participant(1, full_name="Длиннофамильная-Двойная "
+                                                                      "Анастасия-Мария Константиновна"),
+                                          consent=True, confirmed=True)
+    attend(event, registration, cast)
+    event_actions.issue_certificates(event, actor=cast.organiser)
+    _pdf_checks(certificate_pdf(Certificate.objects.get()), "certificate.pdf")
+
+
+def test_spreadsheets_hold_no_formula_and_local_times(client, cast, reported, make_event):
+    from openpyxl import load_workbook
+
+    from events import actions as event_actions
+
+    from .test_events import attend, participant
+
+    event = make_event()
+    registration = event_actions.register(event, fields=participant(1, full_name="=HYPERLINK(\"http://x\")",
+                                                                     position="+1+2"), consent=True, confirmed=True)
+    attend(event, registration, cast)
+    books = []
+    client.force_login(cast.organiser)
+    for name in ("participants", "attendance", "report"):
+        books.append(client.get(reverse("event_export", args=[event.code, name])).content)
+    client.force_login(cast.coordinator)
+    books.append(client.get(reverse("case_journal_xlsx")).content)
+    books.append(client.get(reverse("monitoring_export", args=["xlsx"])).content)
+    for content in books:
+        book = load_workbook(io.BytesIO(content))
+        for sheet in book.worksheets:
+            assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+            assert sheet.page_setup.paperSize in (9, "9") and sheet.auto_filter.ref
+    # Session times in the service's time zone, as the organiser set them.
+    sheet = load_workbook(io.BytesIO(books[1])).active
+    header = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "ФИО")
+    starts = [timezone.localtime(s.starts_at).strftime("%d.%m %H:%M") for s in event.sessions.all()]
+    assert all(any(str(h).startswith(start) for h in header) for start in starts)
