@@ -112,6 +112,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	@# bench_monitoring builds its hand-written SQL from constants only (B608 would flag every statement).
 	$(BIN)/bandit -q -r $(APPS) -x "*/migrations/*,*/bench_monitoring.py"
+	@# The floors (docs/architecture.md): apps import only downwards; views and commands write through actions;
+	@# access needs are declared.
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python tools/check_architecture.py
 
 # Exact versions with hashes of every installed package; `make` installs with --require-hashes.
 # requirements.lock is what production runs (the Docker image, the systemd install): no test or lint tools;

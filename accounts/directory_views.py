@@ -4,17 +4,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from audit import log
 from lib.files import download
 from lib.views import preview_then_apply, run_action
 
-from . import directory, letterhead, site
+from . import actions, directory, letterhead, site
 from .forms import AgencyForm, DirectoryUploadForm, RegionSettingsForm, ServiceSettingsForm, TerritoryForm
 from .models import Agency, RegionSettings, Role, Territory
 from .views import require_admin
@@ -36,17 +34,12 @@ def directory_list(request):
 
 
 def _set_active(request, row, action):
-    """Deactivate or activate again: never deleted, since referrals, cases and memberships point at it."""
-    row.active = request.POST["active"] == "1"
-    row.save(update_fields=["active"])
-    log.record(request.user, action, row, fields=["active"])
+    actions.set_directory_active(row, actor=request.user, active=request.POST["active"] == "1", action=action)
     messages.success(request, _("Saved."))
 
 
 def _save(request, form, action):
-    with transaction.atomic():
-        saved = form.save()
-        log.record(request.user, action, saved, fields=sorted(form.changed_data))
+    saved = actions.save_directory_entry(actor=request.user, form=form, action=action)
     messages.success(request, _("Saved."))
     return saved
 

@@ -22,7 +22,7 @@ from lib.errors import ActionError
 from lib.ratelimit import address_over_limit
 from lib.views import preview_then_apply, run_action
 
-from . import onboarding, security, site
+from . import actions, onboarding, security, site
 from .forms import CodeForm, DirectoryUploadForm, InviteForm, MembershipFields, NewPasswordForm, ResetRequestForm
 from .models import Agency, Role, TOTPDevice, User, UserSession
 
@@ -141,8 +141,7 @@ def account(request):
 def session_end(request, pk):
     """End one of one's own sessions (another device): it is logged out on its next request."""
     target = get_object_or_404(UserSession, pk=pk, user=request.user)
-    target.delete()
-    log.record(request.user, "account.session_end", request.user, kind=AuditEvent.Kind.LOGIN, fields=["session"])
+    actions.end_session(target, actor=request.user)
     if target.sid == request.session.get("sid"):
         return redirect("login")
     messages.success(request, _("The session has been ended."))

@@ -7,8 +7,10 @@ class ApiConfig(AppConfig):
 
     def ready(self):
         from accounts.onboarding import user_deactivated
+        from referrals.signals import referral_changed
 
         user_deactivated.connect(_revoke_keys_of_a_leaver, dispatch_uid="api-revoke-keys-of-leaver")
+        referral_changed.connect(_tell_the_agency_system, dispatch_uid="api-webhooks")
 
 
 def _revoke_keys_of_a_leaver(sender, user, actor, **kwargs):
@@ -18,3 +20,10 @@ def _revoke_keys_of_a_leaver(sender, user, actor, **kwargs):
     from .models import ApiToken
 
     ApiToken.objects.filter(account=user, revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_by=actor)
+
+
+def _tell_the_agency_system(sender, referral, event, **kwargs):
+    """A referral moved or was answered: queue a webhook to the referring agency's systems."""
+    from .webhooks import notify
+
+    notify(referral, event)

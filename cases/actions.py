@@ -18,6 +18,7 @@ from lib.uploads import accept, safe_name
 from methods.training import check_team
 from people.models import Person
 from referrals.models import Referral
+from referrals.signals import referral_changed
 
 from .models import (
     CASE_TRANSITIONS,
@@ -544,9 +545,8 @@ def sign_report(case, *, actor):
     report.save(update_fields=["signed_by", "signed_at"])
     Referral.objects.filter(pk=case.referral_id).update(answered_at=report.signed_at)
     transition(case, S.REPORTED, actor=actor, action="case.report.sign", fields=["report.signed_at"])
-    from api.webhooks import notify
-
-    notify(case.referral, "referral.report")  # the agency's system may now read the outcome report
+    # The agency's system may now read the answer (the API's webhooks listen).
+    referral_changed.send(sender=Referral, referral=case.referral, event="referral.report")
     _tell_referrers(case, _("The service has answered your referral of %(date)s: the information on the results "
                             "is signed."))
     return report

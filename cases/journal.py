@@ -10,6 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Role, User
+from lib.choices import choice_labels
 from lib.forms import DateInput, Form
 
 from .models import CaseStatus, ProgramKind
@@ -80,7 +81,6 @@ def journal_lines(cases):
 
 def describe_lines(lines):
     """Labels, facilitators and participant counts for one page of journal lines: two more queries."""
-    from core.templatetags.ui import choice_labels
     from referrals.lines import family_labels
     from referrals.models import Referral
 

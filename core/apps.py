@@ -17,7 +17,7 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self):
-        from opendoor.production import deploy_check, startup_check
+        from .production import deploy_check, startup_check
 
         checks.register(startup_check, checks.Tags.security)
         checks.register(deploy_check, checks.Tags.security, deploy=True)

@@ -19,8 +19,8 @@ from cases.models import (
     Program,
     journal_number,
 )
-from core.templatetags.ui import choice_labels
 from events.models import Certificate
+from lib.choices import choice_labels
 from methods.models import LibraryCase, SupervisionRequest
 from referrals.access import referrals_visible_to
 from referrals.lines import FIELDS as referral_fields

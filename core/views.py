@@ -15,6 +15,7 @@ from referrals.access import referrals_visible_to
 from referrals.lines import family_labels
 from reports import charts
 
+from . import actions
 from .dashboard import analyst_overview, coordinator_overview, my_cases, panels_for
 
 
@@ -65,7 +66,7 @@ def healthz(request):
 def notifications(request):
     items = list(request.user.notifications.all()[:100])
     if request.method == "POST":
-        request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+        actions.mark_notifications_read(request.user)
         return redirect("notifications")
     about = subjects(request.user, [n.url for n in items])
     for n in items:

@@ -226,6 +226,25 @@ def issued_filter():
 
 
 @transaction.atomic
+def create_event(*, actor, form, service):
+    """A new event of the organiser's service, from the organiser's form."""
+    event = form.save(commit=False)
+    event.organiser, event.service = actor, service
+    event.save()
+    log.record(actor, "event.create", event, fields=sorted(form.changed_data))
+    return event
+
+
+@transaction.atomic
+def add_session(event, *, actor, form):
+    session = form.save(commit=False)
+    session.event = event
+    session.save()
+    log.record(actor, "event.session", event, fields=["sessions"])
+    return session
+
+
+@transaction.atomic
 def edit_event(event, *, actor, form):
     """Save the organiser's edit of an event unless someone saved a newer version since the form was opened."""
     stored = Event.objects.select_for_update().get(pk=event.pk)
@@ -235,4 +254,6 @@ def edit_event(event, *, actor, form):
     event.version = stored.version + 1
     event.save()
     log.record(actor, "event.edit", event, fields=sorted(set(form.changed_data) - {"version"}))
+    if event.capacity > stored.capacity:
+        promote(event)  # places added: the waiting list moves up, as when someone cancels
     return event

@@ -103,13 +103,11 @@ def manage_list(request):
     require_organiser(request.user)
     form = EventForm(request.POST or None, initial={"capacity": 30, "min_sessions": 1})
     if request.method == "POST" and form.is_valid():
-        event = form.save(commit=False)
-        event.organiser = request.user
-        event.service = request.user.acting_agency(request.session, Role.ORGANISER)
-        event.save()
-        log.record(request.user, "event.create", event, fields=sorted(form.changed_data))
-        messages.success(request, _("The event has been created. Add its sessions."))
-        return redirect("event_manage", code=event.code)
+        event = run_action(request, lambda: actions.create_event(
+            actor=request.user, form=form, service=request.user.acting_agency(request.session, Role.ORGANISER)),
+            _("The event has been created. Add its sessions."), form=form)
+        if event:
+            return redirect("event_manage", code=event.code)
     events = events_of_organiser(request.user).annotate(
         confirmed=Count("registrations", filter=Q(registrations__status=R.CONFIRMED)),
         waiting=Count("registrations", filter=Q(registrations__status=R.WAITLIST)),
@@ -127,12 +125,9 @@ def event_manage(request, code):
     if form.is_bound and form.is_valid() and run_action(
             request, lambda: actions.edit_event(event, actor=request.user, form=form), _("Saved."), form=form):
         return redirect("event_manage", code=code)
-    if session_form.is_bound and session_form.is_valid():
-        session = session_form.save(commit=False)
-        session.event = event
-        session.save()
-        log.record(request.user, "event.session", event, fields=["sessions"])
-        messages.success(request, _("The session has been added."))
+    if session_form.is_bound and session_form.is_valid() and run_action(
+            request, lambda: actions.add_session(event, actor=request.user, form=session_form),
+            _("The session has been added."), form=session_form):
         return redirect("event_manage", code=code)
     registrations = event.registrations.select_related("agency", "territory", "certificate").annotate(
         sessions=Count("attendance"))

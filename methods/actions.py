@@ -13,6 +13,7 @@ from lib.uploads import safe_name
 from . import knowledge
 from .models import (
     FacilitatorProfile,
+    KnowledgeCategory,
     KnowledgeDocument,
     KnowledgeVersion,
     LibraryCase,
@@ -192,3 +193,10 @@ def save_document(*, actor, category, title, body, note, upload=None, document=N
     knowledge.index(document, version)
     log.record(actor, "knowledge.save", document, fields=["title", "body"] + (["file"] if upload else []))
     return document
+
+
+@transaction.atomic
+def add_knowledge_category(*, actor, name):
+    category = KnowledgeCategory.objects.create(name=name, order=KnowledgeCategory.objects.count())
+    log.record(actor, "knowledge.category", category, fields=["name"])
+    return category

@@ -296,10 +296,8 @@ def knowledge_list(request):
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied
-        if category_form.is_valid():
-            category = KnowledgeCategory.objects.create(name=category_form.cleaned_data["name"],
-                                                        order=KnowledgeCategory.objects.count())
-            log.record(request.user, "knowledge.category", category, fields=["name"])
+        if category_form.is_valid() and run_action(request, lambda: actions.add_knowledge_category(
+                actor=request.user, name=category_form.cleaned_data["name"]), None, form=category_form):
             return redirect("knowledge")
     form = KnowledgeSearch(request.GET or None)
     found = []

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from core.production import DEMO_SECRET_KEY
 from lib.env import env_bool, env_int, env_list, env_str
-from opendoor.production import DEMO_SECRET_KEY
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("OPENDOOR_VAR_DIR", str(BASE_DIR / "var")))

@@ -5,8 +5,8 @@ from accounts import directory_views
 from accounts import views as account_views
 from accounts.forms import LoginForm
 from api import views as api_views
-from audit.views import audit_export, audit_log
 from core import views as core
+from core.audit_views import audit_export, audit_log
 from events import views as event_views
 
 urlpatterns = [

@@ -6,6 +6,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opendoor.settings")
 application = get_wsgi_application()
 
 # gunicorn runs no system checks: an unsafe production configuration stops the application here, before it serves.
-from opendoor.production import refuse_unsafe  # noqa: E402
+from core.production import refuse_unsafe  # noqa: E402
 
 refuse_unsafe()

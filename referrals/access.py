@@ -26,9 +26,14 @@ def can_refer(user):
     return bool(user.is_authenticated and user.agency_ids(Role.REFERRER))
 
 
+NEEDS = ("read", "refer", "decide")
+
+
 def get_referral_for_user(user, code, need="read"):
     """need: "read"; "refer" (a referrer of the referring agency); "decide" (the service's coordinator).
     No relation gives 404, a relation without the right gives 403."""
+    if need not in NEEDS:
+        raise ValueError(f"unknown access need: {need!r}")  # a typo must not quietly mean "read"
     referral = (
         referrals_visible_to(user).select_related("agency", "service", "author").filter(code=code).first()
     )

@@ -14,6 +14,7 @@ from people.access import known_to_referrer
 from people.models import Person
 
 from .models import Referral, ReferralPerson
+from .signals import referral_changed
 
 
 def _move(referral, target, *, actor, action, fields=()):
@@ -26,9 +27,7 @@ def _move(referral, target, *, actor, action, fields=()):
     referral.save()
     log.record(actor, action, referral, fields=["status", *fields])
     if target != Referral.Status.DRAFT:
-        from api.webhooks import notify
-
-        notify(referral, "referral.status")
+        referral_changed.send(sender=Referral, referral=referral, event="referral.status")
 
 
 def _name_persons(referral, persons, actor):

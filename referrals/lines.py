@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from cases.models import journal_number
-from core.templatetags.ui import choice_labels
+from lib.choices import choice_labels
 
 from .models import Referral
 

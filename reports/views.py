@@ -2,10 +2,8 @@ import datetime
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,8 +14,9 @@ from audit import log
 from lib.cache import cached_once
 from lib.files import download
 from lib.forms import DateInput, Form
+from lib.views import run_action
 
-from . import charts, exports
+from . import actions, charts, exports
 from .forms import IndicatorForm, PeriodForm
 from .indicators import table as indicators_table
 from .models import Indicator
@@ -171,16 +170,13 @@ def indicators(request):
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        for form, action in ((indicator_form, "indicator.create"), (period_form, "indicator.period")):
-            if form.is_bound and form.is_valid():
-                with transaction.atomic():
-                    saved = form.save(commit=False)
-                    if isinstance(saved, Indicator):
-                        saved.service_id = own_service(request.user)
-                    saved.save()
-                    log.record(request.user, action, saved, fields=sorted(form.changed_data))
-                messages.success(request, _("Saved."))
-                return redirect("indicators")
+        if indicator_form.is_bound and indicator_form.is_valid() and run_action(request, lambda: actions.add_indicator(
+                actor=request.user, form=indicator_form, service_id=own_service(request.user)), _("Saved."),
+                form=indicator_form):
+            return redirect("indicators")
+        if period_form.is_bound and period_form.is_valid() and run_action(request, lambda: actions.add_indicator_period(
+                actor=request.user, form=period_form), _("Saved."), form=period_form):
+            return redirect("indicators")
     # A coordinator sees their own service's indicators; the analyst every service's, protected.
     items = Indicator.objects.select_related("service").prefetch_related("periods")
     if own:

@@ -362,3 +362,21 @@ def test_certificates_are_emailed_once_with_the_pdf(cast, make_event, mailoutbox
     assert [m.to for m in mailoutbox] == [["p0@example.ru"]]
     name, content, mime = mailoutbox[0].attachments[0]
     assert name.endswith(".pdf") and content.startswith(b"%PDF") and mime == "application/pdf"
+
+
+def test_raising_the_capacity_moves_the_waiting_list_up(client, cast, make_event):
+    event = make_event(capacity=1)
+    first, second, third = [actions.register(event, fields=participant(n), consent=True, confirmed=True)
+                            for n in range(3)]
+    assert [r.status for r in (first, second, third)] == [Registration.Status.CONFIRMED, Registration.Status.WAITLIST,
+                                                          Registration.Status.WAITLIST]
+    client.force_login(cast.organiser)
+    from events.forms import EventForm
+
+    data = {f"e-{k}": v for k, v in EventForm(instance=event).initial.items() if v not in (None, "")}
+    data.update({"e-capacity": "2", "e-version": str(event.version), "save_event": "1",
+                 "e-starts_on": event.starts_on.isoformat(), "e-ends_on": event.ends_on.isoformat()})
+    response = client.post(reverse("event_manage", args=[event.code]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    statuses = [r.status for r in Registration.objects.filter(pk__in=[second.pk, third.pk]).order_by("created_at")]
+    assert statuses == [Registration.Status.CONFIRMED, Registration.Status.WAITLIST]

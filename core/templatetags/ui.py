@@ -1,11 +1,10 @@
 """Small pieces of the interface rendered in Python: they repeat on every row of long lists, where a template
 include per row costs more than the row itself."""
 
-import functools
-
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import get_language
+
+from lib.choices import choice_labels
 
 register = template.Library()
 
@@ -14,16 +13,6 @@ register = template.Library()
 def status(value, label):
     """A status badge: «<span class="status status-program">программа проводится</span>»."""
     return format_html('<span class="status status-{}">{}</span>', value, label)
-
-
-@functools.lru_cache(maxsize=512)
-def _labels(model, field_name, language):
-    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
-
-
-def choice_labels(model, field_name):
-    """{value: label} of a field's choices in the current language, translated once per process."""
-    return _labels(model, field_name, get_language())
 
 
 @register.filter

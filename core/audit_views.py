@@ -10,14 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Role, User
+from audit import log
+from audit.labels import describe_action, describe_objects
+from audit.log import verify_chain
+from audit.models import AuditEvent
 from lib import sheets
 from lib.files import download
 from lib.forms import DateInput, Form
-
-from . import log
-from .labels import describe_action, describe_objects
-from .log import verify_chain
-from .models import AuditEvent
 
 
 class AuditFilter(Form):
