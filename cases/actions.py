@@ -15,7 +15,6 @@ from lib.dates import add_months
 from lib.errors import ActionError
 from lib.state import check_transition
 from lib.uploads import accept, safe_name
-from methods.training import check_team
 from people.models import Person
 from referrals.models import Referral
 from referrals.signals import referral_changed
@@ -100,6 +99,16 @@ def check_neutrality(case, user):
     return None
 
 
+# Rules on who may form a team that belong to higher floors (the training rule of methods/training.py), added by
+# their apps in AppConfig.ready(): check(facilitators) → the reason of a refusal, or None.
+TEAM_CHECKS = []
+
+
+def add_team_check(check):
+    if check not in TEAM_CHECKS:
+        TEAM_CHECKS.append(check)
+
+
 @transaction.atomic
 def assign_facilitators(case, facilitators, *, actor):
     facilitators = list(facilitators)
@@ -110,7 +119,9 @@ def assign_facilitators(case, facilitators, *, actor):
             raise ActionError(_("%(name)s is not a facilitator of this service.") % {"name": user.short_name})
     if case.status not in OPEN_STATES:
         raise ActionError(_("Facilitators are assigned only while the case is open."))
-    refusal = check_team(facilitators) or next(filter(None, (check_neutrality(case, u) for u in facilitators)), None)
+    checks = [check(facilitators) for check in TEAM_CHECKS]
+    refusal = next(filter(None, checks), None) or next(
+        filter(None, (check_neutrality(case, u) for u in facilitators)), None)
     if refusal:
         raise ActionError(refusal)
     case.facilitators.set(facilitators)

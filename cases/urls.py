@@ -1,7 +1,5 @@
 from django.urls import path
 
-from safety import views as safety_views
-
 from . import import_views, views
 
 urlpatterns = [
@@ -23,9 +21,6 @@ urlpatterns = [
     path("<str:code>/review/", views.case_review, name="case_review"),
     path("<str:code>/network/", views.case_network, name="case_network"),
     path("<str:code>/child-voice/", views.case_child_voice, name="case_child_voice"),
-    path("<str:code>/safety/", safety_views.notice_new, name="case_notice_new"),
-    path("<str:code>/resume/", safety_views.case_resume, name="case_resume"),
-    path("<str:code>/terminate/", safety_views.case_terminate, name="case_terminate"),
     path("<str:code>/not-held/", views.case_not_held, name="case_not_held"),
     path("<str:code>/agreement/", views.case_agreement, name="case_agreement"),
     path("<str:code>/items/<int:item_id>/follow-up/", views.case_followup, name="case_followup"),

@@ -21,9 +21,7 @@ from lib.files import download
 from lib.forms import describe_filters
 from lib.prepared import Prepared
 from lib.views import CappedPaginator, run_action
-from methods.models import LibraryCase, SupervisionRequest
 from referrals.models import ReferralPerson
-from safety.models import SafetyNotice
 
 from . import actions, documents
 from .access import can_manage, can_work, cases_visible_to, get_case_for_user
@@ -121,10 +119,15 @@ CASE_FILE = {
     "meetings": Prepared(lambda case: Meeting.objects.filter(case_id=case).prefetch_related(
         Prefetch("attendees", queryset=Participant.objects.select_related("person")))),
     "attachments": Prepared(lambda case: Attachment.objects.filter(case_id=case).select_related("uploaded_by")),
-    "notices": Prepared(lambda case: SafetyNotice.objects.filter(case_id=case).select_related("sender")),
-    "supervision": Prepared(lambda case: SupervisionRequest.objects.filter(case_id=case).prefetch_related("sessions")),
-    "stories": Prepared(lambda case: LibraryCase.objects.filter(source_case_id=case)),
 }
+# Lists that higher floors add to the case page (safety notices, supervision, library stories): each app registers
+# its own in its AppConfig.ready(), so the case file never imports the apps built on top of it.
+CASE_PAGE_LISTS = {}
+
+
+def add_case_page_list(name, lines):
+    """lines(case=<pk>) → the rows of the list; the case page's template shows it under `name`."""
+    CASE_PAGE_LISTS[name] = lines
 NETWORK = Prepared(lambda case: NetworkMember.objects.filter(case_id=case))  # shown for family conferences only
 REFERRAL_PERSONS = Prepared(lambda referral: ReferralPerson.objects.filter(referral_id=referral)
                             .select_related("person"))
@@ -144,7 +147,7 @@ def case_detail(request, code):
     context = {
         "case": case,
         "referral": case.referral,
-        **{name: lines(case=case.pk) for name, lines in CASE_FILE.items()},
+        **{name: lines(case=case.pk) for name, lines in {**CASE_FILE, **CASE_PAGE_LISTS}.items()},
         "persons": REFERRAL_PERSONS(referral=case.referral_id),
         "network": NETWORK(case=case.pk) if case.is_family_conference else [],
         "participants": participants,

@@ -8,6 +8,7 @@ from api import views as api_views
 from core import views as core
 from core.audit_views import audit_export, audit_log
 from events import views as event_views
+from safety import views as safety_views
 
 urlpatterns = [
     path("", core.home, name="home"),
@@ -45,6 +46,10 @@ urlpatterns = [
     path("users/<int:pk>/enrolment-link/", account_views.user_enrolment_link, name="user_enrolment_link"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("referrals/", include("referrals.urls")),
+    # The safety steps of a case belong to the safety app (above the case file): its URLs under the case's.
+    path("cases/<str:code>/safety/", safety_views.notice_new, name="case_notice_new"),
+    path("cases/<str:code>/resume/", safety_views.case_resume, name="case_resume"),
+    path("cases/<str:code>/terminate/", safety_views.case_terminate, name="case_terminate"),
     path("cases/", include("cases.urls")),
     path("audit/", audit_log, name="audit"),
     path("audit/export.csv", audit_export, name="audit_export"),
