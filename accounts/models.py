@@ -268,3 +268,25 @@ class RegionSettings(models.Model):
 
     class Meta:
         verbose_name = _("region settings")
+
+
+class Notification(models.Model):
+    """An in-app message: a reminder, an alert. Holds no personal data, only a link to the object."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(default=timezone.now)
+    text = models.CharField(_("text"), max_length=300)
+    url = models.CharField(max_length=200, blank=True)
+    urgent = models.BooleanField(default=False)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    personal_data = PersonalData(
+        expires="created_at",
+        fields={"text": ERASE, "url": ERASE},
+        keep=("created_at", "read_at"),
+    )
+
+    class Meta:
+        db_table = "core_notification"  # created by core before the notices moved here
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from audit import log
 from audit.models import AuditEvent
-from core.notify import send_email_later
 from lib.errors import ActionError
+from lib.mail import send_email_later
 
 from . import site
 from .models import Agency, Membership, Role, User

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from audit import log
 from audit.models import AuditEvent
-from core.notify import send_email_later
 from lib import totp
 from lib.errors import ActionError
+from lib.mail import send_email_later
 from lib.validation import clean_text
 
 from . import site

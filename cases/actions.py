@@ -143,7 +143,7 @@ def declare_conflict(case, *, actor, facilitator, reason, person=None):
                                        recorded_by=actor)
     case.facilitators.remove(facilitator)
     log.record(actor, "case.conflict", case, fields=["conflicts", "facilitators"])
-    from core.notify import notify as tell
+    from accounts.notify import notify as tell
 
     coordinators = User.objects.filter(memberships__agency_id=case.service_id, memberships__role=Role.COORDINATOR,
                                        is_active=True).exclude(pk=actor.pk).distinct()
@@ -565,7 +565,7 @@ def sign_report(case, *, actor):
 
 def _tell_referrers(case, text):
     """In-app and e-mail notice to the referring agency's referrers; no personal data in the text."""
-    from core.notify import notify as tell
+    from accounts.notify import notify as tell
 
     referral = case.referral
     users = User.objects.filter(memberships__agency_id=referral.agency_id, memberships__role=Role.REFERRER,

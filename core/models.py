@@ -1,30 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from lib.personal import ERASE, PersonalData
-
-
-class Notification(models.Model):
-    """An in-app message: a reminder, an alert. Holds no personal data, only a link to the object."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    created_at = models.DateTimeField(default=timezone.now)
-    text = models.CharField(_("text"), max_length=300)
-    url = models.CharField(max_length=200, blank=True)
-    urgent = models.BooleanField(default=False)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    personal_data = PersonalData(
-        expires="created_at",
-        fields={"text": ERASE, "url": ERASE},
-        keep=("created_at", "read_at"),
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+from lib.personal import PersonalData
 
 
 class ReminderSent(models.Model):

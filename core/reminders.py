@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 
 from accounts import site
 from accounts.models import Role, User
+from accounts.notify import notify
 from cases.models import Agreement, AgreementItem, CaseStatus, Screening
 from referrals.models import Referral
 
 from .models import ReminderSent
-from .notify import notify
 
 S = CaseStatus
 

@@ -3,13 +3,9 @@
 import datetime
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django_tasks import task
 
-
-@task()
-def send_email(subject, body, to):
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+from lib.mail import send_email  # noqa: F401  (e-mails queued before it moved name core.tasks.send_email)
 
 
 def requeue_stale(*, older_than=None):
@@ -52,8 +48,7 @@ def daily_reminders():
 
 def _to_administrators(subject, body):
     from accounts.models import Role, User
-
-    from .notify import send_email_later
+    from lib.mail import send_email_later
 
     admins = sorted({u.email for u in User.objects.filter(memberships__role=Role.ADMIN, is_active=True) if u.email})
     if admins:

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from accounts import site
 from audit import log
-from core.notify import send_email_later
 from lib.conflicts import check_version
 from lib.errors import ActionError
+from lib.mail import send_email_later
 
 from .models import Attendance, Certificate, CertificateBatch, CertificateCounter, Event, Registration
 

@@ -203,7 +203,7 @@ def ask_other_service(mine: Person, other: Person, *, actor):
     """Tell the coordinators of the services holding `other` that the actor's service may work with the same
     person. Their own record is linked for them; nothing of either record goes to the other side."""
     from accounts.models import Role, User
-    from core.notify import notify
+    from accounts.notify import notify
 
     from .access import services_of
 

@@ -5,12 +5,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Agency, Role, User
+from accounts.notify import notify
 from audit import log
 from audit.models import AuditEvent
 from cases.actions import transition
 from cases.models import OPEN_STATES, CaseStatus
-from core.notify import notify, send_email_later
 from lib.errors import ActionError
+from lib.mail import send_email_later
 
 from .models import SafetyNotice
 

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Notification
 from cases import actions
 from cases.models import AgreementItem, CaseStatus, Conflict, Meeting, NetworkMember
-from core.models import Notification
 from lib.errors import ActionError
 from referrals.models import Referral
 

@@ -103,7 +103,7 @@ def test_another_service_importing_a_child_of_the_first_gets_its_own_record_and_
 
     candidate = DuplicateCandidate.objects.get()
     assert client.post(reverse("duplicate_ask", args=[candidate.pk])).status_code == 302
-    from core.models import Notification
+    from accounts.models import Notification
 
     note = Notification.objects.get(user=cast.coordinator)
     assert "Служба Велиж" in note.text and note.url == reverse("person", args=[child.code])

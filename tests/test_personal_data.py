@@ -156,7 +156,7 @@ def test_referrals_that_never_became_cases_are_depersonalised_too(cast, make_ref
 
 def test_expired_rows_are_cleared_with_what_they_own(cast, make_event, settings,
                                                     django_capture_on_commit_callbacks):
-    from core.models import Notification
+    from accounts.models import Notification
     from events import actions as event_actions
 
     from .conftest import participant

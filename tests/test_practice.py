@@ -8,9 +8,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Notification
 from cases import actions
 from cases.models import Agreement, CaseStatus, Consent, Meeting, OutcomeReport, Program, ReviewDecision
-from core.models import Notification, ReminderSent
+from core.models import ReminderSent
 from core.reminders import send_due_reminders
 from lib.dates import add_months
 from lib.errors import ActionError

@@ -84,7 +84,7 @@ def test_the_form_refuses_suitable_with_ongoing_violence_and_keeps_the_answers(c
 
 
 def test_the_referrer_is_told_when_the_answer_is_signed(cast, make_case):
-    from core.models import Notification
+    from accounts.models import Notification
 
     case = make_case(upto=CaseStatus.FOLLOW_UP)
     fields = actions.report_defaults(case)

@@ -6,8 +6,8 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Notification
 from cases.models import CaseStatus
-from core.models import Notification
 from referrals.models import Referral
 
 S = CaseStatus
