@@ -109,19 +109,30 @@ def lookup(fields, *, exclude=(), limit=5, within=None):
 # --- merging ------------------------------------------------------------------------------------------------
 
 def _references():
-    """Where a person is referred to: {name kept in PersonMerge.moved: model with a `person` key}."""
-    from cases.models import Participant
-    from referrals.models import ReferralPerson
-
-    return {"referral_roles": ReferralPerson, "participations": Participant}
+    """Where a person is referred to, derived from the model registry (every app above that keys a row to a
+    Person — referrals, participations, conflicts of interest — without this app importing them):
+    {accessor name kept in PersonMerge.moved: (model, field name)}. The registry's own rows (keys, candidates,
+    merges) are not moved: they are about records, not the person."""
+    found = {}
+    for relation in Person._meta.related_objects:
+        model = relation.related_model
+        if relation.one_to_many and model._meta.app_label != Person._meta.app_label:
+            found[relation.get_accessor_name()] = (model, relation.field.name)
+    return found
 
 
 def _clashes(kept, merged):
-    from cases.models import Participant
-    from referrals.models import ReferralPerson
-
-    return (ReferralPerson.objects.filter(person=kept, referral__persons__person=merged).exists()
-            or Participant.objects.filter(person=kept, case__participants__person=merged).exists())
+    """Both records named in one referral or case: a unique constraint (referral, person) or (case, person)
+    would be broken by the move."""
+    for model, field in _references().values():
+        for constraint in model._meta.constraints:
+            others = [f for f in getattr(constraint, "fields", ()) if f != field]
+            if field not in getattr(constraint, "fields", ()) or not others:
+                continue
+            mine = set(model._base_manager.filter(**{field: kept}).values_list(*others))
+            if mine & set(model._base_manager.filter(**{field: merged}).values_list(*others)):
+                return True
+    return False
 
 
 @transaction.atomic
@@ -135,17 +146,17 @@ def merge(kept: Person, merged: Person, *, actor):
     if _clashes(kept, merged):
         raise ActionError(_("Both records are named in the same referral or case: correct that first."))
     moved = {}
-    for name, model in _references().items():
-        rows = model.objects.filter(person=merged)
+    for name, (model, field) in _references().items():
+        rows = model._base_manager.filter(**{field: merged})
         moved[name] = list(rows.values_list("pk", flat=True))
-        rows.update(person=kept)
+        rows.update(**{field: kept})
     merged.merged_into = kept
     merged.version += 1
     merged.save()
     record = PersonMerge.objects.create(kept=kept, merged=merged, moved=moved, merged_by=actor)
     DuplicateCandidate.objects.filter(first__in=[kept, merged], second__in=[kept, merged]).update(
         status=DuplicateCandidate.Status.MERGED, decided_by=actor, decided_at=timezone.now())
-    log.record(actor, "person.merge", kept, fields=["referral_roles", "participations"])
+    log.record(actor, "person.merge", kept, fields=sorted(moved))
     log.record(actor, "person.merged_into", merged, fields=["merged_into"])
     return record
 
@@ -155,8 +166,8 @@ def undo_merge(record: PersonMerge, *, actor):
     record = PersonMerge.objects.select_for_update().get(pk=record.pk)
     if record.undone_at:
         raise ActionError(_("This merge has already been undone."))
-    for name, model in _references().items():
-        model.objects.filter(pk__in=record.moved.get(name, [])).update(person=record.merged)
+    for name, (model, field) in _references().items():
+        model._base_manager.filter(pk__in=record.moved.get(name, [])).update(**{field: record.merged})
     merged = record.merged
     merged.merged_into = None
     merged.version += 1
@@ -165,7 +176,7 @@ def undo_merge(record: PersonMerge, *, actor):
     record.save()
     DuplicateCandidate.objects.filter(first__in=[record.kept, merged], second__in=[record.kept, merged]).update(
         status=DuplicateCandidate.Status.PENDING, decided_by=None, decided_at=None)
-    log.record(actor, "person.unmerge", merged, fields=["merged_into", "referral_roles", "participations"])
+    log.record(actor, "person.unmerge", merged, fields=["merged_into", *sorted(record.moved)])
 
 
 @transaction.atomic

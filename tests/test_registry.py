@@ -153,3 +153,22 @@ def test_depersonalised_persons_leave_the_registry_keys(cast, make_referral):
     person.depersonalised_at = timezone.now()
     person.save()
     assert not PersonKey.objects.filter(person=person).exists()
+
+
+def test_a_merge_moves_every_row_that_names_the_person_found_from_the_model_registry(cast, make_case):
+    """The registry knows no app above it: the rows a merge moves (referral roles, participations, conflicts of
+    interest …) are found from Django's model registry, so a new model naming a person is moved too."""
+    from cases import actions
+    from cases.models import CaseStatus, Conflict
+
+    case = make_case(upto=CaseStatus.PREPARATION)
+    child = case.referral.persons.get(role="child").person
+    twin = Person.objects.create(surname=child.surname, name=child.name, patronymic=child.patronymic,
+                                 birth_date=child.birth_date)
+    actions.declare_conflict(case, actor=cast.facilitator, facilitator=cast.facilitator, person=child,
+                             reason="соседи")
+    record = registry.merge(twin, child, actor=cast.coordinator)
+    assert set(record.moved) == {"referral_roles", "participations", "conflicts"}
+    assert Conflict.objects.get().person == twin and case.participants.filter(person=twin).exists()
+    registry.undo_merge(record, actor=cast.coordinator)
+    assert Conflict.objects.get().person == child
