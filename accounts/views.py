@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit import log
 from audit.models import AuditEvent
-from events.actions import hours_for
 from lib import totp
 from lib.errors import ActionError
 from lib.ratelimit import address_over_limit
@@ -126,13 +125,22 @@ def login_unlock(request, token):
     return redirect("login")
 
 
+# Facts about the user that higher floors keep (the training hours of the events app), added in their
+# AppConfig.ready(): (label, fact(user)).
+ACCOUNT_FACTS = []
+
+
+def add_account_fact(label, fact):
+    ACCOUNT_FACTS.append((label, fact))
+
+
 @login_required
 def account(request):
     return render(request, "accounts/account.html", {
         "sessions": request.user.open_sessions.all()[:20], "current_sid": request.session.get("sid"),
         "two_factor": TOTPDevice.objects.filter(user=request.user, confirmed_at__isnull=False).exists(),
         "recovery_left": request.user.recovery_codes.filter(used_at__isnull=True).count(),
-        "training_hours": hours_for(request.user.email),
+        "facts": [(label, fact(request.user)) for label, fact in ACCOUNT_FACTS],
     })
 
 
