@@ -33,6 +33,8 @@ def initials_first(name):
     parts = (name or "").replace(".", ". ").split()
     if not parts:
         return ""
+    if len(parts) > 1 and all(re.fullmatch(r"\w\.", p) for p in parts[:-1]):
+        return " ".join(parts)  # already «И. О. Фамилия»
     surname, rest = parts[0], parts[1:]
     if not rest:
         return surname

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.letterhead import initials_first
 from accounts.models import Role, User
 from lib import sheets
 from lib.pdf import render_pdf
@@ -33,10 +34,11 @@ def report_context(case):
 
 
 def signature(service, signer):
-    """(position, name) under a letter: the head of the service as set in its details, else the coordinator."""
+    """(position, «И. О. Фамилия») under a document: the head of the service as set in its details, else the
+    coordinator who signs."""
     if service.head_name:
-        return service.head_position or _("Head of the reconciliation service"), service.head_name
-    return _("Coordinator of the reconciliation service"), signer.short_name if signer else ""
+        return service.head_position or _("Head of the reconciliation service"), initials_first(service.head_name)
+    return _("Coordinator of the reconciliation service"), initials_first(signer.short_name) if signer else ""
 
 
 def letterhead_line(service):

@@ -56,7 +56,7 @@ def context(ctx):
                   for n, item in enumerate(ctx["items"], 1)],
         "signer_position": str(position),
         "signature_space": "",
-        "signer_name": letterhead.initials_first(name),
+        "signer_name": name,
         "executor_name": _("Executor: %(name)s") % {"name": drafted_by.full_name} if drafted_by else "",
         "executor_phone": _("tel. %(phone)s") % {"phone": service.phone} if service.phone else "",
     }

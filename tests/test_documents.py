@@ -61,7 +61,7 @@ def test_outcome_report_pdf_reads_as_a_letter_in_russian(client, cast, reported)
                      "Информация о результатах восстановительной программы",
                      "Комиссия Гагаринского района", "Программа проведена да", "Восстановительная медиация",
                      "несовершеннолетних: 1, взрослых: 1", "Заключён договор (план семьи)", "Договор выполнен",
-                     "Семейный совет раз в неделю", "Куратор службы примирения", "Coordinator Т. Т."]:
+                     "Семейный совет раз в неделю", "Куратор службы примирения", "Т. Т. Coordinator"]:
         assert expected in text, expected
     for secret in ("CONFIDENTIAL", "беседа"):
         assert secret not in text
@@ -152,6 +152,7 @@ def test_signature_names_are_written_initials_first():
     assert initials_first("Соколова Е. А.") == "Е. А. Соколова"
     assert initials_first("Соколова Е.А.") == "Е. А. Соколова"
     assert initials_first("Соколова") == "Соколова"
+    assert initials_first("И. И. Иванов") == "И. И. Иванов" and initials_first("И.И. Иванов") == "И. И. Иванов"
 
 
 def test_agreement_pdf_for_signature_and_registration_card(client, cast, reported):
