@@ -16,6 +16,7 @@ from lib.errors import ActionError
 from lib.state import check_transition
 from lib.uploads import accept, safe_name
 from people.models import Person
+from referrals import actions as referral_actions
 from referrals.models import Referral
 from referrals.signals import referral_changed
 
@@ -38,9 +39,23 @@ from .models import (
     Program,
     ReviewDecision,
     Screening,
+    reserve_journal_numbers,
 )
 
 S = CaseStatus
+
+
+@transaction.atomic
+def accept_referral(referral, *, actor, today=None):
+    """Accept a referral and open its case with the next journal number of the service for the year."""
+    today = today or timezone.localdate()
+    referral_actions.mark_accepted(referral, actor=actor)
+    case = Case.objects.create(
+        referral=referral, service_id=referral.service_id, year=today.year,
+        number=reserve_journal_numbers(referral.service_id, today.year), opened_on=today,
+    )
+    log.record(actor, "case.open", case, fields=["number", "year", "status"])
+    return case
 
 
 def transition(case, target, *, actor, action, fields=()):

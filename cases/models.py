@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
-from lib.codes import new_code
+from lib.codes import journal_number, new_code
 from lib.personal import ERASE, MARK, PersonalData
 from people.models import Person
 from referrals.models import Referral
@@ -58,11 +58,6 @@ class ReviewDecision(models.TextChoices):
     CLOSE = "close", _("close: the plan works")
     RECONVENE = "reconvene", _("reconvene the family conference")
     ESCALATE = "escalate", _("escalate to the statutory route")
-
-
-def journal_number(number, year):
-    """«12/2026»: the case's number in the service's journal for its year."""
-    return f"{number}/{year}"
 
 
 def reserve_journal_numbers(service_id, year):

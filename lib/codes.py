@@ -20,3 +20,8 @@ def new_check_code(length: int = 6) -> str:
 
 def normalise_check_code(value: str) -> str:
     return "".join(ch for ch in (value or "").upper() if ch.isalnum())[:12]
+
+
+def journal_number(number, year):
+    """«12/2026»: a case's number in its service's journal for the year (also shown on referral lines)."""
+    return f"{number}/{year}"

@@ -96,21 +96,12 @@ def decline_referral(referral, *, actor, reason):
 
 
 @transaction.atomic
-def accept_referral(referral, *, actor, today: datetime.date | None = None):
-    """Open a case with the next journal number of the service for the year."""
-    from cases.models import Case, reserve_journal_numbers
-
-    today = today or timezone.localdate()
+def mark_accepted(referral, *, actor):
+    """The referral's side of accepting it; the case it opens is cases.actions.accept_referral's."""
     referral.decided_at = timezone.now()
     referral.decided_by = actor
     _move(referral, Referral.Status.ACCEPTED, actor=actor, action="referral.accept",
           fields=["decided_at", "decided_by"])
-    case = Case.objects.create(
-        referral=referral, service_id=referral.service_id, year=today.year,
-        number=reserve_journal_numbers(referral.service_id, today.year), opened_on=today,
-    )
-    log.record(actor, "case.open", case, fields=["number", "year", "status"])
-    return case
 
 
 @transaction.atomic

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from cases.models import journal_number
 from lib.choices import choice_labels
+from lib.codes import journal_number
 
 from .models import Referral
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Agency, Role
 from audit import log
 from audit.models import AuditEvent
+from cases import actions as case_actions
 from cases import documents
 from cases.access import stage_for
 from cases.actions import decide_plan
@@ -208,7 +209,7 @@ def referral_withdraw(request, code):
 @require_POST
 def referral_accept(request, code):
     referral = get_referral_for_user(request.user, code, need="decide")
-    case = run_action(request, lambda: actions.accept_referral(referral, actor=request.user),
+    case = run_action(request, lambda: case_actions.accept_referral(referral, actor=request.user),
                       _("The referral has been accepted and a case opened."))
     if case:
         return redirect("case_assign", code=case.code)

@@ -141,7 +141,7 @@ def make_case(cast, make_referral):
     def make(upto=S.SCREENING, kind=Program.Kind.MEDIATION, author=None):
         today = timezone.localdate()
         referral = make_referral(author=author)
-        case = referral_actions.accept_referral(referral, actor=cast.coordinator)
+        case = case_actions.accept_referral(referral, actor=cast.coordinator)
         step = ORDER.index(upto)
         if step >= 1:
             case_actions.assign_facilitators(case, [cast.facilitator], actor=cast.coordinator)

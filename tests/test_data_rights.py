@@ -166,14 +166,13 @@ def test_a_double_submit_moves_a_referral_or_a_case_only_once(cast, make_referra
     from cases import actions as case_actions
     from cases.models import Case, CaseStatus
     from lib.errors import ActionError
-    from referrals import actions as referral_actions
     from referrals.models import Referral
 
     referral = make_referral()
     first, second = Referral.objects.get(pk=referral.pk), Referral.objects.get(pk=referral.pk)
-    referral_actions.accept_referral(first, actor=cast.coordinator)
+    case_actions.accept_referral(first, actor=cast.coordinator)
     with pytest.raises(ActionError):
-        referral_actions.accept_referral(second, actor=cast.coordinator)
+        case_actions.accept_referral(second, actor=cast.coordinator)
     assert Case.objects.filter(referral=referral).count() == 1
 
     case = make_case(upto=CaseStatus.REPORTED)

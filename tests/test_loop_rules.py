@@ -43,10 +43,10 @@ def test_referral_without_representative_consent_is_not_sent(cast, make_referral
 
 def test_journal_numbers_run_per_service_and_year(cast, make_referral):
     year = timezone.localdate().year
-    first = referral_actions.accept_referral(make_referral(), actor=cast.coordinator)
-    second = referral_actions.accept_referral(make_referral(), actor=cast.coordinator)
+    first = actions.accept_referral(make_referral(), actor=cast.coordinator)
+    second = actions.accept_referral(make_referral(), actor=cast.coordinator)
     assert [first.journal_number, second.journal_number] == [f"1/{year}", f"2/{year}"]
-    next_year = referral_actions.accept_referral(
+    next_year = actions.accept_referral(
         make_referral(), actor=cast.coordinator, today=datetime.date(year + 1, 1, 2))
     assert next_year.journal_number == f"1/{year + 1}"
 

@@ -23,7 +23,7 @@ def expected(source, target):
 @pytest.mark.parametrize(("source", "target"), PAIRS)
 def test_case_transition(cast, make_referral, source, target):
     referral = make_referral()
-    from referrals.actions import accept_referral
+    from cases.actions import accept_referral
 
     case = accept_referral(referral, actor=cast.coordinator)
     Case.objects.filter(pk=case.pk).update(status=source, held_from=S.PREPARATION if source == S.SAFETY_HOLD else "")

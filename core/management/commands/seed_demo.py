@@ -196,7 +196,7 @@ class Command(BaseCommand):
             persons=self.family(day),
         )
         referral_actions.submit_referral(referral, actor=author, today=day)
-        case = referral_actions.accept_referral(referral, actor=coordinator, today=day + 2 * DAY)
+        case = case_actions.accept_referral(referral, actor=coordinator, today=day + 2 * DAY)
         Referral.objects.filter(pk=referral.pk).update(created_at=_at(day), decided_at=_at(day + 2 * DAY))
         if target == S.REGISTERED:
             return
