@@ -11,6 +11,7 @@ plain strings and lists (no model objects, nothing to walk from); one that does 
 refused when it is uploaded. The files directory holds it, so backups carry it.
 """
 
+import functools
 import io
 import re
 from pathlib import Path
@@ -120,6 +121,7 @@ def _line(cell_or_doc, text, *, bold=False, size=None, align=None, first=False, 
     return paragraph
 
 
+@functools.cache
 def default_template():
     """The default letter template (DOCX bytes) with docxtpl tags."""
     from docx import Document

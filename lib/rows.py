@@ -43,10 +43,7 @@ def edit(formset, request, *, new_row=None):
     """The formset after an add or remove button: the typed rows kept, one row added or the chosen one dropped."""
     if not edit_requested(request) or not formset.is_bound:
         return formset
-    try:
-        rows = [_typed(form) for form in formset.forms]
-    except forms.ValidationError:  # a tampered management form: start again from the empty table
-        rows = []
+    rows = [_typed(form) for form in formset.forms]  # a tampered management form counts no rows
     prefix = formset.prefix
     if request.POST.get(ADD) == prefix and len(rows) < formset.max_num:
         rows.append(dict(new_row or {}))

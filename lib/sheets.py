@@ -11,6 +11,7 @@ claims, so a 5 KB file with one cell at AZ40000 costs no more than a small one.
 """
 
 import io
+import math
 import re
 import zipfile
 
@@ -216,8 +217,6 @@ def write_table(ws, *, title, header, rows, notes=(), widths=None, date_columns=
 
 def _heights(ws, first_row, widths, line=15):
     """Row heights for the wrapped text (spreadsheets do not all grow a row on opening): lines × line points."""
-    import math
-
     for row in ws.iter_rows(min_row=first_row):
         lines = 1
         for cell, width in zip(row, widths, strict=False):

@@ -31,6 +31,8 @@ def _move(referral, target, *, actor, action, fields=()):
 
 
 def _name_persons(referral, persons, actor):
+    """The one check that a referral names someone: the actions calling it are atomic, so a refusal here undoes
+    what they wrote before (the referral row, the draft's old persons)."""
     if not persons:
         raise ActionError(_("Name at least one person: the child or a party to the conflict."))
     for person_fields, role in persons:
@@ -57,8 +59,6 @@ def _require_own_draft(referral, actor):
 @transaction.atomic
 def create_referral(*, actor, agency, service, fields, persons, submit):
     """persons: list of (person field dict, role). submit=False keeps a draft."""
-    if not persons:
-        raise ActionError(_("Name at least one person: the child or a party to the conflict."))
     referral = Referral.objects.create(agency=agency, author=actor, service=service, **fields)
     _name_persons(referral, persons, actor)
     log.record(actor, "referral.create", referral, fields=[*fields, "persons"])
@@ -109,8 +109,6 @@ def update_draft(referral, *, actor, service, fields, persons, submit):
     """The author corrects an unsent draft: its text, service and persons (replaced as a whole)."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     _require_own_draft(referral, actor)
-    if not persons:
-        raise ActionError(_("Name at least one person: the child or a party to the conflict."))
     for name, value in fields.items():
         setattr(referral, name, value)
     referral.service = service

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from lib.choices import choice_labels
 from lib.codes import journal_number
 
-from .models import Referral
+from .models import Referral, ReferralPerson
 
 FIELDS = ("id", "code", "created_at", "submitted_on", "agency__short_name", "situation", "status", "due_date",
           "answered_at", "case__number", "case__year")
@@ -28,8 +28,6 @@ def referral_lines(referrals):
 def family_labels(referral_ids):
     """{referral id: «Смирнов А. О. и ещё 2»}: the child named first (else the first person), so a line can be told
     apart from the next. Only for readers who may see the referral's persons (its agency and its service)."""
-    from .models import ReferralPerson
-
     people = defaultdict(list)
     rows = (ReferralPerson.objects.filter(referral_id__in=list(referral_ids))
             .order_by("referral_id", "id").values_list("referral_id", "role", "person__surname", "person__name",

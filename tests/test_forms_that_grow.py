@@ -228,3 +228,20 @@ def test_an_unknown_access_need_is_an_error_not_read_access(cast, make_case):
 def test_item_kinds_are_the_five_of_restorative_practice():
     assert set(AgreementItem.Kind.values) == {"apology", "restitution", "work", "behaviour", "other"}
     assert AgreementItem.HARM_REPAIR == {"apology", "restitution", "work"}
+
+
+def test_a_draft_emptied_of_persons_is_refused_and_keeps_its_persons(cast, make_referral):
+    from referrals import actions as referral_actions
+
+    draft = make_referral(submit=False)
+    before = list(draft.persons.values_list("person_id", flat=True))
+    with pytest.raises(ActionError, match="хотя бы одного"):
+        referral_actions.update_draft(draft, actor=cast.secretary, service=draft.service, fields={}, persons=[],
+                                      submit=False)
+    assert list(draft.persons.values_list("person_id", flat=True)) == before
+    with pytest.raises(ActionError, match="хотя бы одного"):
+        referral_actions.create_referral(actor=cast.secretary, agency=draft.agency, service=draft.service,
+                                         fields={"situation": "cruelty_risk", "description": "x",
+                                                 "representative_consent": True}, persons=[],
+                                         submit=False)
+    assert Referral.objects.count() == 1
