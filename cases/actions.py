@@ -17,9 +17,11 @@ from lib.state import check_transition
 from lib.uploads import accept, safe_name
 from people.models import Person
 from referrals import actions as referral_actions
-from referrals.models import Referral
+from referrals.models import Referral, SentAnswer
 from referrals.signals import referral_changed
 
+from . import documents
+from .letter import answer_facts
 from .models import (
     CASE_TRANSITIONS,
     OPEN_STATES,
@@ -252,20 +254,30 @@ def record_consent(participant, *, actor, purpose, by_representative, given_on):
         recorded_by=actor,
     )
     log.record(actor, "case.consent.give", case, fields=["consent." + purpose])
+    _resend_answer_if_shared(case, purpose)
     return consent
+
+
+def _resend_answer_if_shared(case, purpose):
+    """A consent to share the agreement given or withdrawn after the answer was sent: the sent documents are written
+    again, with the agreement or without it."""
+    if purpose == Consent.Purpose.SHARE_AGREEMENT and case.report_signed:
+        send_answer(case)
 
 
 @transaction.atomic
 def withdraw_consent(consent, *, actor, on=None):
-    """Withdrawn at any time, also after the answer is signed: sharing stops from then on (the referrer's pages and
-    documents read the consent live)."""
+    """Withdrawn at any time, also after the answer is signed: sharing stops from then on (the agreement leaves the
+    referrer's page, and the sent documents are written again without it)."""
     if consent.withdrawn_on:
         raise ActionError(_("This consent has already been withdrawn."))
     if consent.participant.case.depersonalised_at:
         raise ActionError(_("The case has been depersonalised."))
     consent.withdrawn_on = on or timezone.localdate()
     consent.save(update_fields=["withdrawn_on"])
-    log.record(actor, "case.consent.withdraw", consent.participant.case, fields=["consent." + consent.purpose])
+    case = consent.participant.case
+    log.record(actor, "case.consent.withdraw", case, fields=["consent." + consent.purpose])
+    _resend_answer_if_shared(case, consent.purpose)
 
 
 @transaction.atomic
@@ -570,12 +582,26 @@ def sign_report(case, *, actor):
     report.signed_at = timezone.now()
     report.save(update_fields=["signed_by", "signed_at"])
     Referral.objects.filter(pk=case.referral_id).update(answered_at=report.signed_at)
+    send_answer(case)
     transition(case, S.REPORTED, actor=actor, action="case.report.sign", fields=["report.signed_at"])
     # The agency's system may now read the answer (the API's webhooks listen).
     referral_changed.send(sender=Referral, referral=case.referral, event="referral.report")
     _tell_referrers(case, _("The service has answered your referral of %(date)s: the information on the results "
                             "is signed."))
     return report
+
+
+def send_answer(case):
+    """Write the answer the referring agency receives (referrals.SentAnswer): the facts, the information and both
+    documents as they are at this moment. The referral's pages and the downloads read only this record."""
+    report = case.report
+    position, name = documents.signature(case.service, report.signed_by)
+    return SentAnswer.objects.update_or_create(referral_id=case.referral_id, defaults={
+        "signed_at": report.signed_at, "signature": f"{position} — {name}" if name else position,
+        "facts": [[str(label), str(value)] for label, value in answer_facts(report)],
+        "summary": report.summary, "pdf": documents.report_pdf(case), "docx": documents.report_docx(case),
+        "sent_at": timezone.now(),
+    })[0]
 
 
 def _tell_referrers(case, text):

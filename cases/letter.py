@@ -10,13 +10,9 @@ from accounts import letterhead
 # --- the letter -----------------------------------------------------------------------------------------------
 
 
-def context(ctx):
-    """Plain values for the template from documents.report_context()."""
-    case, report, service, referral = ctx["case"], ctx["report"], ctx["service"], ctx["referral"]
-    position, name = ctx["signature"]
-    drafted_by = report.drafted_by
-    signed = timezone.localtime(report.signed_at or timezone.now())
-    rows = [
+def answer_facts(report):
+    """The facts of the answer as every copy of it prints them: [(label, value), …]."""
+    return [
         (_("Program held"), _("yes") if report.held else _("no")),
         (_("Program kind"), capfirst(report.get_program_kind_display()) or "—"),
         (_("Dates"), " — ".join(d.strftime("%d.%m.%Y") for d in (report.started_on, report.finished_on) if d) or "—"),
@@ -24,6 +20,15 @@ def context(ctx):
         (_("Outcome"), capfirst(report.get_outcome_display())),
         (_("Follow-up result"), capfirst(report.get_followup_result_display())),
     ]
+
+
+def context(ctx):
+    """Plain values for the template from documents.report_context()."""
+    case, report, service, referral = ctx["case"], ctx["report"], ctx["service"], ctx["referral"]
+    position, name = ctx["signature"]
+    drafted_by = report.drafted_by
+    signed = timezone.localtime(report.signed_at or timezone.now())
+    rows = answer_facts(report)
     agreement = ctx["agreement"]
     if agreement:
         agreement_intro = _("Agreement of the parties of %(date)s (shared with the consent of every party):") % {

@@ -40,7 +40,8 @@ class Rule(enum.Enum):
 ERASE, MARK, YEAR = Rule.ERASE, Rule.MARK, Rule.YEAR
 
 # The kinds of field that can hold personal data: each must be declared one way or the other.
-DECLARED_KINDS = (models.CharField, models.TextField, models.DateField, models.FileField, models.JSONField)
+DECLARED_KINDS = (models.CharField, models.TextField, models.DateField, models.FileField, models.JSONField,
+                  models.BinaryField)
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,8 @@ def cleared_values(model, rules):
                 and not isinstance(f, models.DateTimeField) else None
         elif isinstance(f, models.JSONField):
             values[name] = {} if not f.null else None
+        elif isinstance(f, models.BinaryField):
+            values[name] = b""
         elif isinstance(f, models.DateField):
             values[name] = None
         elif rule is MARK:

@@ -45,6 +45,7 @@ urlpatterns = [
     path("users/<int:pk>/unlock/", account_views.user_unlock, name="user_unlock"),
     path("users/<int:pk>/enrolment-link/", account_views.user_enrolment_link, name="user_enrolment_link"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("referrals/", include("cases.referral_urls")),  # the case actions taken from a referral's page
     path("referrals/", include("referrals.urls")),
     # The safety steps of a case belong to the safety app (above the case file): its URLs under the case's.
     path("cases/<str:code>/safety/", safety_views.notice_new, name="case_notice_new"),

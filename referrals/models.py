@@ -131,3 +131,32 @@ class ReferralPerson(models.Model):
         constraints = [models.UniqueConstraint(fields=["referral", "person"], name="referral_person_unique")]
         verbose_name = _("person named in a referral")
         verbose_name_plural = _("persons named in referrals")
+
+
+class SentAnswer(models.Model):
+    """The service's signed answer as the referring agency received it.
+
+    Owned by the referral and written only by the case action that signs the outcome report (and rewritten by the
+    one that withdraws a consent to share the agreement), so the referral's pages read this record and never the
+    case file: a referrer can only ever see what was actually sent."""
+
+    referral = models.OneToOneField(Referral, on_delete=models.CASCADE, related_name="answer")
+    signed_at = models.DateTimeField(_("signed"))
+    signature = models.CharField(_("signed by"), max_length=300)  # «Должность — И. О. Фамилия»
+    facts = models.JSONField(_("facts of the answer"), default=list)  # [[label, value], …] as printed
+    summary = models.TextField(_("information for the referring agency"))
+    pdf = models.BinaryField(_("answer (PDF)"))
+    docx = models.BinaryField(_("letter (DOCX)"))
+    sent_at = models.DateTimeField(_("documents written"), default=timezone.now)
+
+    personal_data = PersonalData(
+        owner="referral", fields={"summary": MARK, "facts": ERASE, "pdf": ERASE, "docx": ERASE},
+        keep=("signature", "signed_at", "sent_at"), others=("summary",),
+    )
+
+    class Meta:
+        verbose_name = _("answer sent to the referring agency")
+        verbose_name_plural = _("answers sent to referring agencies")
+
+    def __str__(self):
+        return str(_("Answer of %(date)s") % {"date": self.signed_at.strftime("%d.%m.%Y")})

@@ -10,8 +10,6 @@ urlpatterns = [
     path("<str:code>/edit/", views.referral_edit, name="referral_edit"),
     path("<str:code>/delete/", views.referral_delete, name="referral_delete"),
     path("<str:code>/withdraw/", views.referral_withdraw, name="referral_withdraw"),
-    path("<str:code>/accept/", views.referral_accept, name="referral_accept"),
     path("<str:code>/decline/", views.referral_decline, name="referral_decline"),
-    path("<str:code>/plan/", views.referral_plan, name="referral_plan"),
     path("<str:code>/report.<str:extension>", views.referral_report, name="referral_report"),
 ]

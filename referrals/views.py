@@ -1,4 +1,3 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms.models import model_to_dict
@@ -10,11 +9,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Agency, Role
 from audit import log
 from audit.models import AuditEvent
-from cases import actions as case_actions
-from cases import documents
-from cases.access import stage_for
-from cases.actions import decide_plan
-from cases.forms import PlanDecisionForm
 from lib import rows
 from lib.files import download
 from lib.views import CappedPaginator, run_action
@@ -26,7 +20,7 @@ from . import actions
 from .access import can_refer, get_referral_for_user, referrals_visible_to, shared_agreement
 from .forms import PERSON_ROWS, DeclineForm, PersonFormSet, ReferralForm
 from .lines import describe_lines, referral_lines
-from .models import Referral
+from .models import Referral, SentAnswer
 
 
 @login_required
@@ -120,32 +114,42 @@ def referral_delete(request, code):
     return redirect("referral", code=code)
 
 
+# What the pages of higher floors add to the referral page (the case's stage, the plan decision form): each
+# registers fn(request, referral) -> context in its AppConfig.ready(); the referral app never imports them.
+REFERRAL_PAGE_PARTS = []
+
+
+def add_referral_page_part(part):
+    REFERRAL_PAGE_PARTS.append(part)
+
+
 @login_required
 def referral_detail(request, code):
     referral = get_referral_for_user(request.user, code)
     case = getattr(referral, "case", None)
-    report = case.report if case and case.report_signed else None
+    answer = SentAnswer.objects.defer("pdf", "docx").filter(referral=referral).first()
     is_coordinator = referral.service_id in request.user.agency_ids(Role.COORDINATOR)
-    agreement, agreement_withheld = shared_agreement(case, report)
+    agreement, agreement_withheld = shared_agreement(case, answer)
     persons = list(referral.persons.select_related("person"))
     if is_coordinator:
         for rp in persons:
             rp.matches = registry_matches(request.user, rp.person)
-    return render(request, "referrals/detail.html", {
+    context = {
         "agreement": agreement,
         "agreement_items": agreement.items.all() if agreement else [],
         "agreement_withheld": agreement_withheld,
-        "plan_form": PlanDecisionForm(),
         "referral": referral,
         "persons": persons,
         "case": case,
-        "stage": stage_for(request.user, case),
         "facilitators": case.facilitators.all() if case else [],
-        "report": report,
+        "answer": answer,
         "is_coordinator": is_coordinator,
         "is_referrer": referral.agency_id in request.user.agency_ids(Role.REFERRER),
         "decline_form": DeclineForm(),
-    })
+    }
+    for part in REFERRAL_PAGE_PARTS:
+        context.update(part(request, referral))
+    return render(request, "referrals/detail.html", context)
 
 
 def registry_matches(user, person):
@@ -157,34 +161,14 @@ def registry_matches(user, person):
 
 @login_required
 def referral_report(request, code, extension):
-    """The signed outcome report for the referring agency, as PDF or as a DOCX letter."""
+    """The answer as it was sent to the referring agency, as PDF or as the DOCX letter."""
     referral = get_referral_for_user(request.user, code)
-    case = getattr(referral, "case", None)
-    if case is None or not case.report_signed or extension not in ("pdf", "docx"):
+    answer = getattr(referral, "answer", None)
+    if answer is None or extension not in ("pdf", "docx"):
         raise Http404
+    case = referral.case  # an answer is signed in a case
     log.record(request.user, f"document.report.{extension}", case, kind=AuditEvent.Kind.EXPORT)
-    build = documents.report_pdf if extension == "pdf" else documents.report_docx
-    return download(build(case), f"otvet-{case.number}-{case.year}.{extension}")
-
-
-@login_required
-@require_POST
-def referral_plan(request, code):
-    """The referring agency accepts or refuses a family plan."""
-    referral = get_referral_for_user(request.user, code, need="refer")
-    agreement = getattr(getattr(referral, "case", None), "agreement", None)
-    if agreement is None:
-        raise Http404
-    form = PlanDecisionForm(request.POST)
-    if form.is_valid():
-        accepted = form.cleaned_data["decision"] == "accept"
-        run_action(request, lambda: decide_plan(agreement, actor=request.user, accepted=accepted,
-                                                reason=form.cleaned_data["reason"]),
-                   _("The plan has been accepted.") if accepted
-                   else _("The plan has been refused; the service sees your reasons."))
-    else:
-        messages.error(request, _("Choose whether you accept the plan."))
-    return redirect("referral", code=code)
+    return download(bytes(getattr(answer, extension)), f"otvet-{case.number}-{case.year}.{extension}")
 
 
 @login_required
@@ -202,17 +186,6 @@ def referral_withdraw(request, code):
     referral = get_referral_for_user(request.user, code, need="refer")
     run_action(request, lambda: actions.withdraw_referral(referral, actor=request.user),
                _("The referral has been withdrawn."))
-    return redirect("referral", code=code)
-
-
-@login_required
-@require_POST
-def referral_accept(request, code):
-    referral = get_referral_for_user(request.user, code, need="decide")
-    case = run_action(request, lambda: case_actions.accept_referral(referral, actor=request.user),
-                      _("The referral has been accepted and a case opened."))
-    if case:
-        return redirect("case_assign", code=case.code)
     return redirect("referral", code=code)
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from cases import actions
-from cases.models import CaseStatus, Consent
+from cases.models import CaseStatus, Consent, OutcomeReport
 
 S = CaseStatus
 
@@ -67,6 +67,25 @@ def test_outcome_report_pdf_reads_as_a_letter_in_russian(client, cast, reported)
         assert secret not in text
     row = AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT).latest("id")
     assert (row.actor, row.action, row.object_code) == (cast.secretary, "document.report.pdf", reported.code)
+
+
+def test_the_referrer_reads_the_answer_as_it_was_sent(client, cast, reported):
+    """The referral owns a copy of the signed answer (referrals.SentAnswer): what the case file or the service's
+    letterhead becomes later does not change what the agency received."""
+    from referrals.models import SentAnswer
+
+    sent = SentAnswer.objects.get(referral=reported.referral)
+    assert sent.signature == "Куратор службы примирения — Т. Т. Coordinator"
+    OutcomeReport.objects.filter(case=reported).update(summary="ИЗМЕНЕНО ПОСЛЕ ПОДПИСИ")
+    reported.service.head_name = "Новиков Пётр Сергеевич"
+    reported.service.save()
+    client.force_login(cast.secretary)
+    page = client.get(reverse("referral", args=[reported.referral.code])).content.decode()
+    assert "стороны договорились и выполнили договор" in page and "ИЗМЕНЕНО" not in page
+    assert "Программа проведена" in page and "Т. Т. Coordinator" in page
+    for extension, read in (("pdf", pdf_text), ("docx", docx_text)):
+        text = read(client.get(reverse("referral_report", args=[reported.referral.code, extension])).content)
+        assert "стороны договорились" in text and "ИЗМЕНЕНО" not in text and "П. С. Новиков" not in text
 
 
 def test_outcome_report_docx_letter_is_a_russian_official_letter(client, cast, reported):

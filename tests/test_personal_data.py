@@ -16,7 +16,7 @@ from core import retention
 from core.statistics import totals
 from lib import personal
 from people.models import Person, PersonKey
-from referrals.models import Referral
+from referrals.models import Referral, SentAnswer
 from reports.monitoring import Scope, compute
 from safety.models import SafetyNotice
 
@@ -118,6 +118,10 @@ def test_retention_reaches_everything_and_keeps_the_statistics(cast, make_case, 
     assert extra.birth_date == datetime.date(1980, 1, 1)
     assert not PersonKey.objects.filter(person=extra).exclude(key="").exists()
     assert Referral.objects.get(pk=old.referral_id).depersonalised_at is not None
+    # The answer the agency received (its documents name the family) is cleared with the referral.
+    sent = SentAnswer.objects.get(referral_id=old.referral_id)
+    assert (bytes(sent.pdf), bytes(sent.docx), sent.facts, sent.summary) == (b"", b"", {}, "обезличено")
+    assert bytes(SentAnswer.objects.get(referral_id=kept.referral_id).pdf).startswith(b"%PDF")
     # The other family keeps everything.
     assert kept.referral.persons.get(role="child").person.surname == "Смирнов"
     assert kept.meetings.filter(notes="CONFIDENTIAL-MEETING-NOTES").exists()

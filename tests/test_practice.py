@@ -59,13 +59,14 @@ def test_agreement_reaches_the_referrer_only_with_every_consent(client, cast, ma
     actions.record_consent(child, actor=cast.facilitator, purpose=Consent.Purpose.SHARE_AGREEMENT,
                            by_representative=True, given_on=timezone.localdate())
     assert "Семейный совет раз в неделю" in client.get(url).content.decode()
+    # The consent came after the answer was signed: the sent documents are written again with the agreement.
+    document = reverse("referral_report", args=[case.referral.code, "pdf"])
+    assert "Семейный совет" in pdf_text(client.get(document).content)
     # Withdrawn consent withdraws the text again, from the page and from the documents.
     consent = adult.consents.get(purpose=Consent.Purpose.SHARE_AGREEMENT)
     actions.withdraw_consent(consent, actor=cast.facilitator)
     assert "Семейный совет раз в неделю" not in client.get(url).content.decode()
-    from cases.documents import report_pdf
-
-    text = pdf_text(report_pdf(case))
+    text = pdf_text(client.get(document).content)
     assert "Семейный совет" not in text and "не все стороны дали согласие" in text
 
 
