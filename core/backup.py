@@ -26,6 +26,11 @@ NOT_BACKED_UP = {
 }
 
 
+# The records, in Django's JSON with times to the microsecond (lib/backup_json.py; loaddata knows the format by
+# the file's extension).
+DATA = "data.backup"
+
+
 def backed_up_models():
     """Every concrete model of every installed app, except the bookkeeping above, in dependency order."""
     from django.core.serializers import sort_dependencies
@@ -62,9 +67,10 @@ def _files():
 def backup(target: Path) -> dict:
     root = Path(settings.OPENDOOR_FILES_DIR)
     with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "data.json"
+        data = Path(tmp) / DATA
         labels = [m._meta.label for m in backed_up_models()]
-        call_command("dumpdata", *labels, natural_foreign=True, output=str(data), indent=None, verbosity=0)
+        call_command("dumpdata", *labels, format="backup", natural_foreign=True, output=str(data), indent=None,
+                     verbosity=0)
         manifest = {
             "created": timezone.now().isoformat(),
             "schema": schema(),
@@ -76,7 +82,7 @@ def backup(target: Path) -> dict:
         # is readable by the service's own account only, from the first byte.
         plain = Path(tmp) / "backup.tar.gz"
         with tarfile.open(plain, "w:gz") as tar:
-            tar.add(data, arcname="data.json")
+            tar.add(data, arcname=DATA)
             tar.add(Path(tmp) / "manifest.json", arcname="manifest.json")
             for path in _files():
                 tar.add(path, arcname=f"files/{path.relative_to(root)}")
@@ -110,7 +116,10 @@ def restore(source: Path) -> dict:
                                  "differs from this one). Install the version it was made with, or migrate this "
                                  "database to the same migrations, and restore again; nothing has been changed."))
         call_command("flush", interactive=False, verbosity=0)
-        call_command("loaddata", str(Path(tmp) / "data.json"), verbosity=0)
+        data = Path(tmp) / DATA
+        if not data.exists():  # a backup made before times were kept to the microsecond
+            data = Path(tmp) / "data.json"
+        call_command("loaddata", str(data), verbosity=0)
         if root.exists():
             shutil.rmtree(root)
         if (Path(tmp) / "files").exists():

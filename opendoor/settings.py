@@ -130,6 +130,9 @@ OPENDOOR_TRUSTED_PROXIES = (env_list("OPENDOOR_TRUSTED_PROXIES", [])
                             or (["127.0.0.1", "::1"] if OPENDOOR_BEHIND_PROXY else []))
 
 # Russian for everyone, whatever language the browser asks for (the catalogue's msgids are English).
+# The backup's format: Django's JSON with times to the microsecond (lib/backup_json.py).
+SERIALIZATION_MODULES = {"backup": "lib.backup_json"}
+
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
