@@ -19,7 +19,6 @@ from lib.conflicts import NEW, ConflictError, conflict_rows
 from lib.errors import ActionError
 from lib.files import download
 from lib.forms import describe_filters
-from lib.prepared import Prepared
 from lib.views import CappedPaginator, run_action
 from referrals.models import ReferralPerson
 
@@ -112,13 +111,12 @@ def case_document(request, code, name):
     return download(build(case), f"{stem}-{case.number}-{case.year}.{extension}")
 
 
-# The lists of a case file, compiled to SQL once per connection (lib/prepared.py): the case page makes a dozen
-# small queries, and Django compiling each of them cost more than the database running it.
+# The lists of a case file: name -> lines(case=<pk>), a queryset the template reads.
 CASE_FILE = {
-    "screenings": Prepared(lambda case: Screening.objects.filter(case_id=case).select_related("by")),
-    "meetings": Prepared(lambda case: Meeting.objects.filter(case_id=case).prefetch_related(
-        Prefetch("attendees", queryset=Participant.objects.select_related("person")))),
-    "attachments": Prepared(lambda case: Attachment.objects.filter(case_id=case).select_related("uploaded_by")),
+    "screenings": lambda case: Screening.objects.filter(case_id=case).select_related("by"),
+    "meetings": lambda case: Meeting.objects.filter(case_id=case).prefetch_related(
+        Prefetch("attendees", queryset=Participant.objects.select_related("person"))),
+    "attachments": lambda case: Attachment.objects.filter(case_id=case).select_related("uploaded_by"),
 }
 # Lists that higher floors add to the case page (safety notices, supervision, library stories): each app registers
 # its own in its AppConfig.ready(), so the case file never imports the apps built on top of it.
@@ -128,11 +126,7 @@ CASE_PAGE_LISTS = {}
 def add_case_page_list(name, lines):
     """lines(case=<pk>) → the rows of the list; the case page's template shows it under `name`."""
     CASE_PAGE_LISTS[name] = lines
-NETWORK = Prepared(lambda case: NetworkMember.objects.filter(case_id=case))  # shown for family conferences only
-REFERRAL_PERSONS = Prepared(lambda referral: ReferralPerson.objects.filter(referral_id=referral)
-                            .select_related("person"))
-AGREEMENT_ITEMS = Prepared(lambda agreement: AgreementItem.objects.filter(agreement_id=agreement)
-                           .prefetch_related("followups"))
+
 
 
 @login_required
@@ -148,11 +142,12 @@ def case_detail(request, code):
         "case": case,
         "referral": case.referral,
         **{name: lines(case=case.pk) for name, lines in {**CASE_FILE, **CASE_PAGE_LISTS}.items()},
-        "persons": REFERRAL_PERSONS(referral=case.referral_id),
-        "network": NETWORK(case=case.pk) if case.is_family_conference else [],
+        "persons": ReferralPerson.objects.filter(referral_id=case.referral_id).select_related("person"),
+        # shown for family conferences only
+        "network": NetworkMember.objects.filter(case_id=case.pk) if case.is_family_conference else [],
         "participants": participants,
         "agreement": agreement,
-        "items": AGREEMENT_ITEMS(agreement=agreement.pk) if agreement else [],
+        "items": agreement.items.prefetch_related("followups") if agreement else [],
         "report": getattr(case, "report", None),
         "shareable": case.agreement_shareable(),
         "meeting_kinds": meeting_kinds(case),

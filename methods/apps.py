@@ -10,13 +10,10 @@ class MethodsConfig(AppConfig):
         from cases.actions import add_team_check
         from cases.views import add_case_page_list
 
+        from .models import LibraryCase, SupervisionRequest
         from .training import check_team
 
         add_team_check(check_team)  # a trainee leads only with a qualified facilitator
-        from lib.prepared import Prepared
-
-        from .models import LibraryCase, SupervisionRequest
-
-        add_case_page_list("supervision", Prepared(
-            lambda case: SupervisionRequest.objects.filter(case_id=case).prefetch_related("sessions")))
-        add_case_page_list("stories", Prepared(lambda case: LibraryCase.objects.filter(source_case_id=case)))
+        add_case_page_list("supervision", lambda case: SupervisionRequest.objects.filter(case_id=case)
+                           .prefetch_related("sessions"))
+        add_case_page_list("stories", lambda case: LibraryCase.objects.filter(source_case_id=case))

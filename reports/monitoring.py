@@ -7,7 +7,6 @@ the analyst, another service, any export marked protected — gets `protect(repo
 import datetime
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -63,7 +62,7 @@ class Scope:
 
 
 def _aggregate(queryset, **aggregates):
-    """`aggregate()` as a lazy queryset of one row (grouped by a constant), so its SQL can be compiled once."""
+    """`aggregate()` as a lazy queryset of one row (grouped by a constant): every figure is a queryset."""
     return queryset.annotate(_one=Value(1)).values("_one").annotate(**aggregates).values_list(*aggregates).order_by()
 
 
@@ -128,61 +127,9 @@ def _queries(scope: Scope) -> dict:
     }
 
 
-class _Compiled:
-    """The report's SQL compiled once per database and scope shape, then run with the scope's values bound —
-    like a prepared statement. Compiling fourteen ORM queries costs several times more than running them on a
-    region's data; the querysets above stay the single definition of every figure."""
-
-    SENTINEL = Scope(datetime.date(1901, 2, 3), datetime.date(1902, 3, 4), 901_234_567, 901_234_568, 901_234_569)
-    cache: dict = {}
-
-    @classmethod
-    def rows(cls, scope: Scope) -> dict:
-        key = (connection.vendor, connection.alias, bool(scope.territory_id), bool(scope.agency_id),
-               bool(scope.service_id))
-        plan = cls.cache.get(key)
-        if plan is None:
-            plan = cls.cache[key] = cls._plan(scope)
-        values = cls._values(scope)
-        out = {}
-        with connection.cursor() as cursor:
-            for name, (sql, slots) in plan.items():
-                cursor.execute(sql, [values[slot] if isinstance(slot, str) else slot.value for slot in slots])
-                out[name] = cursor.fetchall()
-        return out
-
-    @classmethod
-    def _values(cls, scope):
-        first, after = scope.moments()
-        ops = connection.ops
-        return {"start": ops.adapt_datefield_value(scope.start), "end": ops.adapt_datefield_value(scope.end),
-                "first": ops.adapt_datetimefield_value(first), "after": ops.adapt_datetimefield_value(after),
-                "territory": scope.territory_id, "agency": scope.agency_id, "service": scope.service_id}
-
-    @classmethod
-    def _plan(cls, scope):
-        sentinel = Scope(cls.SENTINEL.start, cls.SENTINEL.end,
-                         cls.SENTINEL.territory_id if scope.territory_id else None,
-                         cls.SENTINEL.agency_id if scope.agency_id else None,
-                         cls.SENTINEL.service_id if scope.service_id else None)
-        first, after = sentinel.moments()
-        raw = {"start": sentinel.start, "end": sentinel.end, "first": first, "after": after,
-               "territory": sentinel.territory_id, "agency": sentinel.agency_id, "service": sentinel.service_id}
-        adapted = cls._values(sentinel)
-        plan = {}
-        for name, queryset in _queries(sentinel).items():
-            sql, params = queryset.query.get_compiler(connection.alias).as_sql()
-            slots = []
-            for param in params:
-                slot = next((k for k in raw if raw[k] is not None and param in (raw[k], adapted[k])), None)
-                slots.append(slot or _Constant(param))
-            plan[name] = (sql, slots)
-        return plan
-
-
-@dataclass(frozen=True)
-class _Constant:
-    value: object
+def _rows(scope: Scope) -> dict:
+    """Each of the report's aggregate queries run once: name -> its rows."""
+    return {name: list(queryset) for name, queryset in _queries(scope).items()}
 
 
 def _labelled(rows, labels):
@@ -193,7 +140,7 @@ def _labelled(rows, labels):
 
 def compute(scope: Scope) -> dict:
     """The report's figures for a scope: fourteen aggregate queries (see `_queries`)."""
-    rows = _Compiled.rows(scope)
+    rows = _rows(scope)
     referrals, accepted, declined = rows["counts"][0]
     completed, not_completed, minors, adults, agreements, days_to_report = rows["figures"][0]
     people_trained, certificates = rows["training"][0]

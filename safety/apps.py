@@ -6,9 +6,7 @@ class SafetyConfig(AppConfig):
 
     def ready(self):
         from cases.views import add_case_page_list
-        from lib.prepared import Prepared
 
         from .models import SafetyNotice
 
-        add_case_page_list("notices", Prepared(
-            lambda case: SafetyNotice.objects.filter(case_id=case).select_related("sender")))
+        add_case_page_list("notices", lambda case: SafetyNotice.objects.filter(case_id=case).select_related("sender"))
