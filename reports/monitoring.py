@@ -6,8 +6,9 @@ the analyst, another service, any export marked protected — gets `protect(repo
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 
-from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Avg, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -71,7 +72,8 @@ def _grouped(queryset, field):
 
 
 def _queries(scope: Scope) -> dict:
-    """Every query of the report (fourteen, each one aggregate in the database), as lazy querysets."""
+    """Every query of the report (fourteen, each one aggregate in the database): lazy querysets, and one
+    aggregate() to call."""
     period = (scope.start, scope.end)
     first, after = scope.moments()
     in_scope = Referral.objects.filter(scope.referral_filter())
@@ -82,7 +84,6 @@ def _queries(scope: Scope) -> dict:
     R, Out = Referral.Status, OutcomeReport.Outcome
     decided = Q(decided_at__gte=first, decided_at__lt=after)
     not_held = reports.filter(held=False)
-    first_meeting = Meeting.objects.filter(case=OuterRef("pk")).order_by("date").values("date")[:1]
     certificates = Certificate.objects.filter(revoked_at__isnull=True, registration__event__ends_on__range=period)
     if scope.territory_id:  # events are regional: a territory or agency narrows them to participants from there
         certificates = certificates.filter(registration__territory_id=scope.territory_id)
@@ -98,9 +99,10 @@ def _queries(scope: Scope) -> dict:
             minors=Sum("minors"), adults=Sum("adults"),
             agreements=Count("id", filter=Q(held=True, outcome__in=[Out.AGREEMENT, Out.PARTIAL])),
             days_to_report=Avg(DaysBetween(F("signed_at"), F("case__referral__created_at")))),
-        "first_meetings": _aggregate(opened.annotate(first=Subquery(first_meeting)),
-                                     d=Avg(DaysBetween(F("first"), F("referral__submitted_on"))),
-                                     n=Count("first")),
+        # An average over a per-case minimum: Django's aggregate() runs it as one query over a grouped subquery
+        # (a correlated «first meeting» subquery per case took four times longer at 50,000 cases).
+        "first_meetings": partial(opened.annotate(first=Min("meetings__date")).aggregate,
+                                  d=Avg(DaysBetween(F("first"), F("referral__submitted_on"))), n=Count("first")),
         "by_source": _grouped(referrals, "agency__kind"),
         "by_situation": _grouped(referrals, "situation"),
         "by_kind": _grouped(opened, "program__kind"),
@@ -129,7 +131,8 @@ def _queries(scope: Scope) -> dict:
 
 def _rows(scope: Scope) -> dict:
     """Each of the report's aggregate queries run once: name -> its rows."""
-    return {name: list(queryset) for name, queryset in _queries(scope).items()}
+    return {name: list(query) if isinstance(query, QuerySet) else [tuple(query().values())]
+            for name, query in _queries(scope).items()}
 
 
 def _labelled(rows, labels):

@@ -33,6 +33,10 @@ def hand_sql(vendor):
     in_moments = ">= %(first)s AND {column} < %(after)s"
     reports = ("FROM cases_outcomereport o JOIN cases_case c ON c.id = o.case_id JOIN referrals_referral r "
                "ON r.id = c.referral_id WHERE o.signed_at " + in_moments.format(column="o.signed_at"))
+    # Only the joins a figure needs (the network has no scope to filter by).
+    reports_alone = "FROM cases_outcomereport o WHERE o.signed_at " + in_moments.format(column="o.signed_at")
+    with_case = ("FROM cases_outcomereport o JOIN cases_case c ON c.id = o.case_id WHERE o.signed_at "
+                 + in_moments.format(column="o.signed_at"))
     decided = "decided_at " + in_moments.format(column="decided_at")
     repair_kinds = ", ".join(f"'{kind}'" for kind in sorted(AgreementItem.HARM_REPAIR))
     return {
@@ -53,11 +57,11 @@ def hand_sql(vendor):
                         "GROUP BY situation",
         "by_kind": "SELECT p.kind, COUNT(*) FROM cases_case c LEFT JOIN cases_program p ON p.case_id = c.id "
                    f"WHERE c.opened_on {in_period} GROUP BY p.kind",
-        "not_held_reasons": "SELECT c.not_held_reason, COUNT(*) " + reports + " AND NOT o.held "
+        "not_held_reasons": "SELECT c.not_held_reason, COUNT(*) " + with_case + " AND NOT o.held "
                             "GROUP BY c.not_held_reason",
-        "not_held_outcomes": "SELECT o.outcome, COUNT(*) " + reports + " AND NOT o.held AND o.outcome <> 'not_held' "
+        "not_held_outcomes": "SELECT o.outcome, COUNT(*) " + reports_alone + " AND NOT o.held AND o.outcome <> 'not_held' "
                              "GROUP BY o.outcome",
-        "followup": "SELECT o.followup_result, COUNT(*) " + reports + " AND o.held AND "
+        "followup": "SELECT o.followup_result, COUNT(*) " + reports_alone + " AND o.held AND "
                     "o.followup_result <> 'not_checked' GROUP BY o.followup_result",
         "safety": "SELECT COUNT(*) FROM safety_safetynotice WHERE sent_at " + in_moments.format(column="sent_at"),
         "facilitators": "SELECT COUNT(DISTINCT f.user_id) FROM cases_meeting m LEFT JOIN cases_case_facilitators f "
