@@ -59,8 +59,8 @@ def hand_sql(vendor):
                    f"WHERE c.opened_on {in_period} GROUP BY p.kind",
         "not_held_reasons": "SELECT c.not_held_reason, COUNT(*) " + with_case + " AND NOT o.held "
                             "GROUP BY c.not_held_reason",
-        "not_held_outcomes": "SELECT o.outcome, COUNT(*) " + reports_alone + " AND NOT o.held AND o.outcome <> 'not_held' "
-                             "GROUP BY o.outcome",
+        "not_held_outcomes": "SELECT o.outcome, COUNT(*) " + reports_alone
+                             + " AND NOT o.held AND o.outcome <> 'not_held' GROUP BY o.outcome",
         "followup": "SELECT o.followup_result, COUNT(*) " + reports_alone + " AND o.held AND "
                     "o.followup_result <> 'not_checked' GROUP BY o.followup_result",
         "safety": "SELECT COUNT(*) FROM safety_safetynotice WHERE sent_at " + in_moments.format(column="sent_at"),
