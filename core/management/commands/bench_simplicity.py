@@ -16,7 +16,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
@@ -77,7 +77,9 @@ class Command(BaseCommand):
     def _time(client, url, runs, context):
         with context:
             for _ in range(5):
-                assert client.get(url).status_code == 200
+                status = client.get(url).status_code
+                if status != 200:
+                    raise CommandError(f"{url}: HTTP {status}")
             times = []
             for _ in range(runs):
                 start = time.perf_counter()
