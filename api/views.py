@@ -25,13 +25,12 @@ from referrals import actions
 from referrals.access import can_refer, get_referral_for_user, referrals_visible_to
 from referrals.models import Referral, ReferralPerson, Situation
 
-from . import serializers as s
-from . import tokens
+from . import serializers, tokens
 from .auth import HasScope
 from .forms import IssueForm
 from .models import ApiToken, WebhookDelivery
 
-ERRORS = {code: OpenApiResponse(s.ErrorSerializer, description=text) for code, text in [
+ERRORS = {code: OpenApiResponse(serializers.ErrorSerializer, description=text) for code, text in [
     (400, "invalid request (error.code = invalid, error.fields)"), (401, "no or unknown key"),
     (403, "no right"), (404, "not found or not visible"), (429, "rate limit")]}
 # The web server itself refuses a request line over 4 KB before the application sees it (HTML body).
@@ -82,22 +81,22 @@ class AuditedView(APIView):
         return response
 
 
-@extend_schema_view(get=extend_schema(responses={200: s.TerritorySerializer(many=True), **ERRORS}))
+@extend_schema_view(get=extend_schema(responses={200: serializers.TerritorySerializer(many=True), **ERRORS}))
 class TerritoryList(AuditedView, generics.ListAPIView):
     """Territories (municipal districts) of the region."""
 
     scope = ApiToken.Scope.DICTIONARIES_READ
-    serializer_class = s.TerritorySerializer
+    serializer_class = serializers.TerritorySerializer
     queryset = Territory.objects.order_by("name")
     pagination_class = Pages
 
 
-@extend_schema_view(get=extend_schema(responses={200: s.AgencySerializer(many=True), **ERRORS}))
+@extend_schema_view(get=extend_schema(responses={200: serializers.AgencySerializer(many=True), **ERRORS}))
 class AgencyList(AuditedView, generics.ListAPIView):
     """Agencies of the prevention system: commissions, guardianship, police units, schools, the service."""
 
     scope = ApiToken.Scope.DICTIONARIES_READ
-    serializer_class = s.AgencySerializer
+    serializer_class = serializers.AgencySerializer
     queryset = Agency.objects.order_by("short_name", "id")
     pagination_class = Pages
 
@@ -111,7 +110,7 @@ class Dictionaries(AuditedView):
 
     scope = ApiToken.Scope.DICTIONARIES_READ
 
-    @extend_schema(responses={200: s.DictionariesSerializer, **ERRORS})
+    @extend_schema(responses={200: serializers.DictionariesSerializer, **ERRORS})
     def get(self, request):
         return Response({
             "situations": _choices(Situation.choices), "referral_statuses": _choices(Referral.Status.choices),
@@ -129,15 +128,15 @@ def _require_referrals(user):
 
 @extend_schema_view(
     get=extend_schema(parameters=[OpenApiParameter("status", enum=Referral.Status.values, required=False)],
-                      responses={200: s.ReferralListSerializer(many=True), **ERRORS}),
-    post=extend_schema(request=s.ReferralInSerializer,
-                       responses={201: s.ReferralSerializer, 409: s.ErrorSerializer, **ERRORS}),
+                      responses={200: serializers.ReferralListSerializer(many=True), **ERRORS}),
+    post=extend_schema(request=serializers.ReferralInSerializer,
+                       responses={201: serializers.ReferralSerializer, 409: serializers.ErrorSerializer, **ERRORS}),
 )
 class ReferralList(AuditedView, generics.ListCreateAPIView):
     """The referrals the caller may see (an agency: its own), and sending a new one."""
 
     pagination_class = Pages
-    serializer_class = s.ReferralListSerializer
+    serializer_class = serializers.ReferralListSerializer
 
     def required_scope(self, request):
         return ApiToken.Scope.REFERRALS_WRITE if request.method == "POST" else ApiToken.Scope.REFERRALS_READ
@@ -153,7 +152,7 @@ class ReferralList(AuditedView, generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         if not can_refer(request.user):
             raise PermissionDenied
-        data = s.ReferralInSerializer(data=request.data)
+        data = serializers.ReferralInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         persons = [({k: v for k, v in p.items() if k != "role" and v is not None}, p["role"])
@@ -164,7 +163,7 @@ class ReferralList(AuditedView, generics.ListCreateAPIView):
             referral = actions.create_referral(actor=request.user, agency=agency, service=Agency.serving(agency),
                                                fields=fields, persons=persons, submit=submit)
         referral = Referral.objects.get(pk=referral.pk)
-        return Response(s.ReferralSerializer(referral).data, status=201)
+        return Response(serializers.ReferralSerializer(referral).data, status=201)
 
 
 class ReferralDetail(AuditedView):
@@ -172,11 +171,11 @@ class ReferralDetail(AuditedView):
 
     scope = ApiToken.Scope.REFERRALS_READ
 
-    @extend_schema(responses={200: s.ReferralSerializer, **ERRORS})
+    @extend_schema(responses={200: serializers.ReferralSerializer, **ERRORS})
     def get(self, request, code):
         referral = get_referral_for_user(request.user, code)
         log.record_read(request.user, referral, "api.referral.view")
-        return Response(s.ReferralSerializer(referral).data)
+        return Response(serializers.ReferralSerializer(referral).data)
 
 
 # --- the administrator's page: issuing and revoking keys -----------------------------------------------------

@@ -73,13 +73,13 @@ def journal_rows(cases):
 
 def journal_lines(cases):
     """The journal page's lines as plain values: on a fifty-line page, model instances and template look-ups
-    cost more than the database does. Paginate these, then complete the page with describe_lines()."""
+    cost more than the database does. Paginate these, then complete the page with describe_case_lines()."""
     return cases.order_by("-year", "-number").values(
         "pk", "code", "number", "year", "opened_on", "status", "referral_id", "referral__agency__short_name",
         "referral__situation", "program__kind", "report__outcome")
 
 
-def describe_lines(lines):
+def describe_case_lines(lines):
     """Labels, facilitators and participant counts for one page of journal lines: two more queries."""
     from referrals.lines import family_labels
     from referrals.models import Referral

@@ -43,7 +43,7 @@ from .forms import (
     ScreeningForm,
     meeting_kinds,
 )
-from .journal import JournalFilter, describe_lines, journal_lines, journal_rows
+from .journal import JournalFilter, describe_case_lines, journal_lines, journal_rows
 from .models import (
     REPORTABLE_STATES,
     AgreementItem,
@@ -71,7 +71,7 @@ def case_list(request):
     form, cases = _journal(request)
     page = CappedPaginator(journal_lines(cases), 50, counted=cases).get_page(request.GET.get("page"))
     # Facilitators and participants are looked up for this page's fifty cases only.
-    describe_lines(page.object_list)
+    describe_case_lines(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "cases/list.html", {"form": form, "page": page, "cases": page.object_list,

@@ -24,8 +24,7 @@ from lib.choices import choice_labels
 from methods.models import LibraryCase, SupervisionRequest
 from referrals.access import referrals_visible_to
 from referrals.lines import FIELDS as referral_fields
-from referrals.lines import describe_lines as describe_referral_lines
-from referrals.lines import family_labels
+from referrals.lines import describe_referral_lines, family_labels
 from referrals.models import Referral
 from safety.access import notices_visible_to
 

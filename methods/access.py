@@ -48,13 +48,13 @@ def get_request(user, code):
     return item
 
 
-def may_see_case_of(user, item):
+def can_see_case_of(user, item):
     """Whether the request's page may link to its case (never for the methodologist alone)."""
     return cases_visible_to(user).filter(pk=item.case_id).exists()
 
 
-def may_edit_request(user, item):
-    return item.status == SupervisionRequest.Status.DRAFT and may_see_case_of(user, item)
+def can_edit_request(user, item):
+    return item.status == SupervisionRequest.Status.DRAFT and can_see_case_of(user, item)
 
 
 # --- library -------------------------------------------------------------------------------------
@@ -78,21 +78,21 @@ def get_library_case(user, code):
     return item
 
 
-def may_approve(user, item):
+def can_approve_story(user, item):
     return item.status == LibraryCase.Status.PROPOSED and item.service_id in user.agency_ids(Role.COORDINATOR)
 
 
-def may_publish(user, item):
+def can_publish_story(user, item):
     return item.status == LibraryCase.Status.APPROVED and is_methodologist(user)
 
 
 # --- knowledge base and profiles -----------------------------------------------------------------
 
-def may_read_knowledge(user):
+def can_read_knowledge(user):
     return bool(_roles(user) & STAFF)
 
 
-def may_edit_knowledge(user):
+def can_edit_knowledge(user):
     return is_methodologist(user)
 
 
@@ -103,7 +103,7 @@ def facilitators_visible_to(user):
     return user.agency_ids(Role.COORDINATOR)
 
 
-def may_see_profile(user, facilitator):
+def can_see_profile(user, facilitator):
     if facilitator.pk == user.pk:
         return True
     scope = facilitators_visible_to(user)
@@ -112,7 +112,7 @@ def may_see_profile(user, facilitator):
     return bool(scope & facilitator.agency_ids(Role.FACILITATOR))
 
 
-def may_record_training(user, facilitator):
+def can_record_training(user, facilitator):
     """The methodologist for anyone; a coordinator for the facilitators of their service."""
     if is_methodologist(user):
         return True

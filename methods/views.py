@@ -86,7 +86,7 @@ def supervision_new(request, code):
 @require_http_methods(["GET", "POST"])
 def supervision_edit(request, code):
     item = access.get_request(request.user, code)
-    if not access.may_edit_request(request.user, item):
+    if not access.can_edit_request(request.user, item):
         raise PermissionDenied
     case = get_case_for_user(request.user, item.case.code, need="work")
     return _supervision_form(request, case, item)
@@ -95,10 +95,10 @@ def supervision_edit(request, code):
 @login_required
 def supervision(request, code):
     item = access.get_request(request.user, code)
-    sees_case = access.may_see_case_of(request.user, item)
+    sees_case = access.can_see_case_of(request.user, item)
     return render(request, "methods/supervision.html", {
         "item": item, "case": item.case if sees_case else None,
-        "may_edit": access.may_edit_request(request.user, item),
+        "may_edit": access.can_edit_request(request.user, item),
         "sessions": item.sessions.prefetch_related("participants"),
         "is_methodologist": access.is_methodologist(request.user),
     })
@@ -176,14 +176,14 @@ def library_case(request, code):
     item = access.get_library_case(request.user, code)
     if request.method == "POST":
         decision = request.POST.get("decision")
-        if decision == "approve" and access.may_approve(request.user, item):
+        if decision == "approve" and access.can_approve_story(request.user, item):
             run_action(request, lambda: actions.approve_story(item, actor=request.user),
                        _("Approved: the methodologist can publish the story."))
-        elif decision == "publish" and access.may_publish(request.user, item):
+        elif decision == "publish" and access.can_publish_story(request.user, item):
             run_action(request, lambda: actions.publish_story(item, actor=request.user),
                        _("The story is published in the region's library."))
-        elif decision == "return" and (access.may_approve(request.user, item) or
-                                       access.may_publish(request.user, item)):
+        elif decision == "return" and (access.can_approve_story(request.user, item) or
+                                       access.can_publish_story(request.user, item)):
             form = ReturnForm(request.POST)
             if form.is_valid():
                 run_action(request, lambda: actions.return_story(item, actor=request.user,
@@ -193,8 +193,8 @@ def library_case(request, code):
             raise PermissionDenied
         return redirect("library_case", code=item.code)
     return render(request, "methods/library_case.html", {
-        "item": item, "may_approve": access.may_approve(request.user, item),
-        "may_publish": access.may_publish(request.user, item), "return_form": ReturnForm()})
+        "item": item, "can_approve_story": access.can_approve_story(request.user, item),
+        "can_publish_story": access.can_publish_story(request.user, item), "return_form": ReturnForm()})
 
 
 @login_required
@@ -220,9 +220,9 @@ def facilitators(request):
 @require_http_methods(["GET", "POST"])
 def facilitator(request, pk):
     person = get_object_or_404(User.objects.filter(memberships__role=Role.FACILITATOR).distinct(), pk=pk)
-    if not access.may_see_profile(request.user, person):
+    if not access.can_see_profile(request.user, person):
         raise Http404
-    may_record = access.may_record_training(request.user, person)
+    may_record = access.can_record_training(request.user, person)
     training_form = TrainingForm(request.POST if "course" in request.POST else None)
     status_form = StatusForm(request.POST if "status" in request.POST else None,
                              initial={"status": training.status_of(person)})
@@ -289,9 +289,9 @@ def network(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def knowledge_list(request):
-    if not access.may_read_knowledge(request.user):
+    if not access.can_read_knowledge(request.user):
         raise PermissionDenied
-    may_edit = access.may_edit_knowledge(request.user)
+    may_edit = access.can_edit_knowledge(request.user)
     category_form = CategoryForm(request.POST if may_edit and request.method == "POST" else None)
     if request.method == "POST":
         if not may_edit:
@@ -313,7 +313,7 @@ def knowledge_list(request):
 
 
 def _document_form(request, document=None):
-    if not access.may_edit_knowledge(request.user):
+    if not access.can_edit_knowledge(request.user):
         raise PermissionDenied
     current = document.current if document else None
     initial = {"category": document.category, "title": document.title, "body": current.body,
@@ -344,7 +344,7 @@ def knowledge_edit(request, code):
 
 @login_required
 def knowledge_doc(request, code):
-    if not access.may_read_knowledge(request.user):
+    if not access.can_read_knowledge(request.user):
         raise PermissionDenied
     document = get_object_or_404(KnowledgeDocument.objects.select_related("category"), code=code)
     versions = list(document.versions.select_related("created_by"))
@@ -353,12 +353,12 @@ def knowledge_doc(request, code):
         shown = next((v for v in versions if v.number == int(request.GET["v"])), None) or shown
     return render(request, "methods/knowledge_doc.html", {
         "document": document, "versions": versions, "shown": shown,
-        "may_edit": access.may_edit_knowledge(request.user)})
+        "may_edit": access.can_edit_knowledge(request.user)})
 
 
 @login_required
 def knowledge_file(request, code, number):
-    if not access.may_read_knowledge(request.user):
+    if not access.can_read_knowledge(request.user):
         raise PermissionDenied
     document = get_object_or_404(KnowledgeDocument, code=code)
     version = get_object_or_404(document.versions, number=number)

@@ -87,12 +87,12 @@ def can_search_registry(user):
     return user.is_authenticated and (user.has_role(Role.REFERRER) or user.has_role(Role.COORDINATOR))
 
 
-def sees_candidates(user):
+def can_see_candidates(user):
     return user.is_authenticated and user.has_role(Role.COORDINATOR)
 
 
 def require_registry(user):
-    if not sees_candidates(user):
+    if not can_see_candidates(user):
         raise PermissionDenied
 
 

@@ -21,6 +21,7 @@ from . import actions, registry
 from .access import (
     DRAFT,
     can_search_registry,
+    can_see_candidates,
     cross_service_candidates,
     get_candidate_for_user,
     get_cross_candidate_for_user,
@@ -29,7 +30,6 @@ from .access import (
     known_to_referrer,
     persons_visible_to,
     require_registry,
-    sees_candidates,
     services_of,
 )
 from .forms import PersonForm, SearchForm
@@ -109,7 +109,7 @@ def person_match(request):
     form = SearchForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"known": False, "candidates": []})
-    if sees_candidates(request.user):
+    if can_see_candidates(request.user):
         # The coordinator matches within the service's own part of the registry and sees why.
         found = registry.lookup(form.cleaned_data, within=persons_visible_to(request.user))
         known = any(item[1] >= registry.matching.THRESHOLD for item in found)
@@ -122,7 +122,7 @@ def person_match(request):
         # No reasons: «the same birth date» would let a sequence of look-ups recover one.
         answer["message"] = _("A person with this name is already known to the service. "
                               "The coordinator will check and link the records; go on filling in the referral.")
-    if sees_candidates(request.user):
+    if can_see_candidates(request.user):
         answer["candidates"] = [
             {"code": p.code, "name": p.full_name, "birth_date": p.birth_date and p.birth_date.strftime("%d.%m.%Y"),
              "score": round(score, 2), "reasons": registry.describe(reasons)}

@@ -20,7 +20,7 @@ FIELDS = ("id", "code", "created_at", "submitted_on", "agency__short_name", "sit
 
 def referral_lines(referrals):
     """Newest first by the referral's date (sent, or created for a draft). Paginate these, then complete the page
-    with describe_lines()."""
+    with describe_referral_lines()."""
     day = Coalesce("submitted_on", TruncDate("created_at"))
     return referrals.annotate(day=day).order_by("-day", "-created_at", "-id").values(*FIELDS)
 
@@ -45,7 +45,7 @@ def family_labels(referral_ids):
     return labels
 
 
-def describe_lines(lines):
+def describe_referral_lines(lines):
     """Labels, the answer due (only while the service has not answered) and the case number, on each line."""
     today = timezone.localdate()
     statuses, situations = choice_labels(Referral, "status"), choice_labels(Referral, "situation")

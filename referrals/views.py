@@ -19,7 +19,7 @@ from people.models import Person
 from . import actions
 from .access import can_refer, get_referral_for_user, referrals_visible_to, shared_agreement
 from .forms import PERSON_ROWS, DeclineForm, PersonFormSet, ReferralForm
-from .lines import describe_lines, referral_lines
+from .lines import describe_referral_lines, referral_lines
 from .models import Referral, SentAnswer
 
 
@@ -32,7 +32,7 @@ def referral_list(request):
     if status in Referral.Status.values:
         referrals = referrals.filter(status=status)
     page = CappedPaginator(referral_lines(referrals), 50, counted=referrals).get_page(request.GET.get("page"))
-    describe_lines(page.object_list)
+    describe_referral_lines(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "referrals/list.html", {

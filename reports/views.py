@@ -30,12 +30,12 @@ def own_service(user):
     return services[0] if services else None
 
 
-def may_edit_indicators(user):
+def can_edit_indicators(user):
     """Each service's grant indicators are kept by its own coordinators."""
     return bool(user.agency_ids(Role.COORDINATOR))
 
 
-def check_access(user):
+def require_monitoring(user):
     if not (user.has_role(Role.COORDINATOR) or user.has_role(Role.ANALYST)):
         raise PermissionDenied
 
@@ -116,7 +116,7 @@ def cached_compute(scope):
 
 
 def build(request):
-    check_access(request.user)
+    require_monitoring(request.user)
     form, scope, label, protected = scope_from(request)
     report, previous = cached_compute(scope), cached_compute(scope.previous())
     if protected:
@@ -161,8 +161,8 @@ def monitoring_export(request, fmt):
 
 @login_required
 def indicators(request):
-    check_access(request.user)
-    can_edit = may_edit_indicators(request.user)
+    require_monitoring(request.user)
+    can_edit = can_edit_indicators(request.user)
     own = request.user.agency_ids(Role.COORDINATOR)
     indicator_form = IndicatorForm(request.POST if "add_indicator" in request.POST else None, prefix="i")
     period_form = PeriodForm(request.POST if "add_period" in request.POST else None, prefix="p")
