@@ -67,7 +67,7 @@ test-postgres:
 	@echo "== test suite on PostgreSQL =="
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --dist loadfile
 
-APPS := accounts api audit cases core events lib opendoor people referrals reports safety methods
+APPS := accounts api audit cases core demo events lib opendoor ops people referrals reports safety methods
 
 # PostgreSQL production backup drill: pg_dump (custom format) of DATABASE_URL (default: the «opendoor» database of
 # `make serve`), pg_restore into a scratch database, every table's rows and the audit chain compared.

@@ -30,8 +30,8 @@ def daily_reminders():
     registrations, schedule tomorrow."""
     from api.webhooks import retry_due
     from events.actions import expire_unconfirmed
+    from ops import retention
 
-    from . import retention
     from .reminders import schedule_next_run, send_due_reminders
 
     sent = send_due_reminders()

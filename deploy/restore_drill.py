@@ -1,5 +1,5 @@
 """The PostgreSQL restore drill (`make restore-drill`): pg_dump the database in DATABASE_URL (custom format), restore
-it into a scratch database, and check that every table of core.backup's model set has the same row count and that
+it into a scratch database, and check that every table of ops.backup's model set has the same row count and that
 the audit chain verifies in the copy. Prints the figures and writes them to bench/results/restore-drill.json.
 
 Files are not part of pg_dump: copy OPENDOOR_FILES_DIR with the dump (README, «Backup and restore»)."""
@@ -20,7 +20,7 @@ SCRATCH = "opendoor_restore_drill"
 
 
 def counts(url):
-    script = "import json; from core.backup import counts; print(json.dumps(counts()))"
+    script = "import json; from ops.backup import counts; print(json.dumps(counts()))"
     env = {**os.environ, "DATABASE_URL": url, "OPENDOOR_DEMO": os.environ.get("OPENDOOR_DEMO", "true")}
     out = subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=env, check=True,
                          capture_output=True, text=True).stdout

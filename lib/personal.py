@@ -9,7 +9,7 @@ clears them, which fields are not personal, and who owns its rows:
         keep=("deadline",),                   # not personal: statistics and dates of the work
     )
 
-Retention (core/retention.py) and the data-subject export (people/views.py) are built from these declarations;
+Retention (ops/retention.py) and the data-subject export (people/views.py) are built from these declarations;
 tests/test_personal_data.py fails when a text, char, date, file or JSON field of any model is in neither
 `fields` nor `keep`, so a new field cannot slip past them. Models of Django and other libraries are declared
 below, in EXTERNAL.

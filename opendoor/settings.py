@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "reports",
     "events",
     "core",
+    "ops",
+    "demo",
     "django_tasks",
     "django_tasks_db",
     "rest_framework",

@@ -7,8 +7,8 @@ from django.core.management import CommandError, call_command
 from audit.log import verify_chain
 from cases import actions
 from cases.models import Attachment, Case, CaseStatus
-from core.backup import counts
 from methods.actions import save_request
+from ops.backup import counts
 from people.models import Person
 from safety.actions import default_recipients, open_notice
 from safety.models import SafetyNotice
@@ -23,7 +23,7 @@ def snapshot():
     must give back, field by field."""
     from django.apps import apps
 
-    from core.backup import NOT_BACKED_UP
+    from ops.backup import NOT_BACKED_UP
 
     rows = {}
     for model in apps.get_models():
@@ -82,10 +82,10 @@ def test_backup_wipe_restore(cast, make_case, settings, tmp_path):
 
 def test_every_model_is_backed_up_or_knowingly_left_out():
     """Derived from Django's registry: a new model is in the backup unless it is framework bookkeeping named in
-    core.backup.NOT_BACKED_UP with its reason."""
+    ops.backup.NOT_BACKED_UP with its reason."""
     from django.apps import apps
 
-    from core.backup import NOT_BACKED_UP, backed_up_models
+    from ops.backup import NOT_BACKED_UP, backed_up_models
 
     covered = {m._meta.label_lower for m in backed_up_models()}
     every = {m._meta.label_lower for m in apps.get_models() if not m._meta.proxy and m._meta.managed}

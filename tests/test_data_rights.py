@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from cases.models import Case, CaseStatus
-from core import retention
-from core.statistics import totals
+from ops import retention
+from ops.statistics import totals
 
 from .test_documents import pdf_text
 

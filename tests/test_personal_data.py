@@ -12,9 +12,9 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from cases import actions as case_actions
 from cases.models import Case, CaseStatus, Participant
-from core import retention
-from core.statistics import totals
 from lib import personal
+from ops import retention
+from ops.statistics import totals
 from people.models import Person, PersonKey
 from referrals.models import Referral, SentAnswer
 from reports.monitoring import Scope, compute

@@ -5,7 +5,7 @@ fails on a deliberate example):
    the database itself: no ``.save()`` / ``.delete()`` on anything, no ``.create()`` / ``.update()`` /
    ``.bulk_create()`` / ``.get_or_create()`` / ``.update_or_create()`` / ``.bulk_update()`` on a manager or a
    queryset. It calls an action (``<app>/actions.py``), which checks the rule, writes the audit row and runs in
-   one transaction. Commands that only generate demo or benchmark data are named in ``DATA_GENERATORS``.
+   one transaction. The demo app's commands and `bench_*` only generate demo or benchmark data (``GENERATOR_APPS``).
 2. **Typed access needs.** ``get_<obj>_for_user(…, need="…")`` is called only with a need its access module
    declares in ``NEEDS``; the function itself refuses an unknown one at run time.
 
@@ -21,15 +21,16 @@ SKIP_DIRS = {".venv", ".venv-bench", "var", "node_modules", "migrations", "tests
 WRITES_ANYWHERE = {"save", "delete"}
 WRITES_ON_MANAGERS = {"create", "update", "bulk_create", "get_or_create", "update_or_create", "bulk_update"}
 QUERYSET_CALLS = {"filter", "exclude", "all", "select_for_update", "select_related", "prefetch_related", "order_by"}
-# Commands that only generate data for the demo and the benchmarks: they build a region, they are not a door.
-DATA_GENERATORS = {"seed_demo.py", "generate_load.py"}
+# The demo app's commands only generate data for the demo and the benchmarks (they build a region, they are not a
+# door), and so do the benchmarks of other apps (bench_*).
+GENERATOR_APPS = {"demo"}
 
 
 def _is_view_or_command(path):
     name = path.name
     return name == "views.py" or name.endswith("_views.py") or (
         path.parent.name == "commands" and path.parent.parent.name == "management"
-        and name not in DATA_GENERATORS and not name.startswith("bench_"))
+        and path.parent.parent.parent.name not in GENERATOR_APPS and not name.startswith("bench_"))
 
 
 def _receiver_is_manager_or_queryset(node):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Agency, Membership, Role, Territory, User
 from cases import actions as case_actions
 from cases.models import Case, CaseStatus, Consent, Meeting, OutcomeReport, Participant, Program, Screening
-from core import demo
+from demo import region as demo
 from methods import demo as methods_demo
 from people import registry
 from referrals import actions as referral_actions

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from core import retention
+from ops import retention
 
 
 class Command(BaseCommand):

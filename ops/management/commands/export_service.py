@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Agency, Role, User
 from audit import log
-from core.export import export
 from lib import sealed
 from lib.errors import ActionError
+from ops.export import export
 
 
 class Command(BaseCommand):

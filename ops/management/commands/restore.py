@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from core.backup import RestoreError, SchemaMismatch, restore
 from lib.errors import ActionError
+from ops.backup import RestoreError, SchemaMismatch, restore
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.backup import backup
+from ops.backup import backup
 
 
 class Command(BaseCommand):
