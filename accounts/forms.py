@@ -1,4 +1,7 @@
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
@@ -137,9 +140,6 @@ class RegionSettingsForm(ModelForm):
         help_texts = {"reminder_hour": _("0–23, local time. Empty: the value set at installation.")}
 
     def clean_base_url(self):
-        from urllib.parse import urlsplit
-
-        from django.conf import settings
 
         url = (self.cleaned_data.get("base_url") or "").rstrip("/")
         if url and not (settings.DEBUG or settings.DEMO):

@@ -8,6 +8,8 @@ import re
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.dispatch import Signal
 from django.urls import reverse
@@ -17,8 +19,10 @@ from django.utils.translation import gettext as _
 
 from audit import log
 from audit.models import AuditEvent
+from lib import sheets
 from lib.errors import ActionError
 from lib.mail import send_email_later
+from lib.validation import clean_text
 
 from . import site
 from .models import Agency, Membership, Role, User
@@ -165,11 +169,7 @@ def _role(text):
 def read_invitations(upload):
     """[{"line", "values", "errors"}] for an XLSX of people to invite: e-mail, surname, name, patronymic,
     position, organisation (short name as in the directory), role. An ActionError when it is not such a file."""
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
 
-    from lib import sheets
-    from lib.validation import clean_text
 
     rows = sheets.read_rows(upload, max_rows=1000, max_columns=20)
     header_at, positions = sheets.find_header(rows, INVITE_COLUMNS, INVITE_REQUIRED)

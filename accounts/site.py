@@ -5,12 +5,12 @@ clears it, so a change shows in the next e-mail or document."""
 from django.conf import settings
 from django.core.cache import cache
 
+from .models import RegionSettings
+
 KEY = "region-settings"
 
 
 def _row():
-    from .models import RegionSettings
-
     found = cache.get(KEY)
     if found is None:
         row = RegionSettings.objects.order_by("pk").first()

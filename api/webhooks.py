@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
+from cases.access import stage_told_to
+
 from .models import ApiToken, WebhookDelivery
 
 BACKOFF_MINUTES = [1, 5, 25, 125, 625]
@@ -29,8 +31,6 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 def notify(referral, event):
     """Queue a notification for every active key of the referring agency that has an address."""
-    from cases.access import stage_told_to
-
     # The stage as the referring agency may know it (a safety hold it was not told of reads «paused»).
     stage = stage_told_to(getattr(referral, "case", None), {referral.agency_id})
     payload = {"event": event, "referral": referral.code, "status": referral.status,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from accounts.notify import notify as tell
 from audit import log
 from lib.conflicts import NEW, UNCHECKED, check_version
 from lib.dates import add_months
@@ -160,7 +161,6 @@ def declare_conflict(case, *, actor, facilitator, reason, person=None):
                                        recorded_by=actor)
     case.facilitators.remove(facilitator)
     log.record(actor, "case.conflict", case, fields=["conflicts", "facilitators"])
-    from accounts.notify import notify as tell
 
     coordinators = User.objects.filter(memberships__agency_id=case.service_id, memberships__role=Role.COORDINATOR,
                                        is_active=True).exclude(pk=actor.pk).distinct()
@@ -606,8 +606,6 @@ def send_answer(case):
 
 def _tell_referrers(case, text):
     """In-app and e-mail notice to the referring agency's referrers; no personal data in the text."""
-    from accounts.notify import notify as tell
-
     referral = case.referral
     users = User.objects.filter(memberships__agency_id=referral.agency_id, memberships__role=Role.REFERRER,
                                 is_active=True).distinct()

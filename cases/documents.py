@@ -10,6 +10,8 @@ from accounts.models import Role, User
 from lib import sheets
 from lib.pdf import render_pdf
 
+from .letter import letter
+
 
 def _coordinator(case):
     return User.objects.filter(memberships__agency=case.service, memberships__role=Role.COORDINATOR).first()
@@ -69,8 +71,6 @@ def card_pdf(case):
 
 def report_docx(case):
     """The letter to the referring agency (ГОСТ Р 7.0.97-2016) from the service's DOCX template (cases/letter.py)."""
-    from .letter import letter
-
     return letter(report_context(case))
 
 

@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Agency, Role, User
 from lib.choices import choice_labels
 from lib.forms import DateInput, Form
+from referrals.lines import family_labels
+from referrals.models import Referral
 
-from .models import CaseStatus, ProgramKind
+from .models import Case, CaseStatus, OutcomeReport, Participant, Program, ProgramKind, journal_number
 
 
 class JournalFilter(Form):
@@ -81,10 +83,7 @@ def journal_lines(cases):
 
 def describe_case_lines(lines):
     """Labels, facilitators and participant counts for one page of journal lines: two more queries."""
-    from referrals.lines import family_labels
-    from referrals.models import Referral
 
-    from .models import Case, OutcomeReport, Participant, Program, journal_number
 
     ids = [line["pk"] for line in lines]
     names = defaultdict(list)

@@ -1,5 +1,8 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -65,8 +68,6 @@ def reserve_journal_numbers(service_id, year):
     on from it: the numbers after it are theirs while the lock is held). The one way every path
     (accepting a referral, the journal import, the load generator) numbers cases: the service's row is locked
     until the caller's transaction ends, so two writers can never take the same number."""
-    from django.db.models import Max
-
     Agency.objects.select_for_update().filter(pk=service_id).first()
     last = Case.objects.filter(service_id=service_id, year=year).aggregate(n=Max("number"))["n"] or 0
     return last + 1
@@ -581,8 +582,6 @@ class Attachment(models.Model):
 
 
 def files_dir():
-    from pathlib import Path
-
     return Path(settings.OPENDOOR_FILES_DIR)
 
 

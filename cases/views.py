@@ -427,8 +427,6 @@ def _post_form(request, case, form, act, success):
 
 
 def _form_errors(request, form):
-    from django.contrib import messages
-
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:

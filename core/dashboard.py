@@ -3,11 +3,12 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Subquery, Window
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.models import Membership, Role, Territory, User
 from cases.access import cases_visible_to
 from cases.models import (
     Agreement,
@@ -19,13 +20,16 @@ from cases.models import (
     Program,
     journal_number,
 )
-from events.models import Certificate
+from events.access import events_of_organiser
+from events.models import Certificate, Registration
+from lib.cache import cached_once
 from lib.choices import choice_labels
 from methods.models import LibraryCase, SupervisionRequest
 from referrals.access import referrals_visible_to
 from referrals.lines import FIELDS as referral_fields
 from referrals.lines import describe_referral_lines, family_labels
 from referrals.models import Referral
+from reports.monitoring import suppress
 from safety.access import notices_visible_to
 
 
@@ -73,10 +77,6 @@ def panels_for(user):
                        LibraryCase.objects.filter(status=LibraryCase.Status.PROPOSED,
                                                   service_id__in=user.agency_ids(Role.COORDINATOR))))
     if Role.ADMIN in roles:
-        from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-
-        from accounts.models import Membership, User
-
         people = User.objects.filter(Exists(Membership.objects.filter(user=OuterRef("pk")))).order_by("last_name")
         panels.append(("invited", _("Invitations not yet accepted"), "user",
                        people.filter(is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX)))
@@ -85,9 +85,6 @@ def panels_for(user):
         panels.append(("dormant", _("Active accounts without a login for 90 days"), "user",
                        people.filter(is_active=True, last_login__lt=dormant)))
     if Role.ORGANISER in roles:
-        from events.access import events_of_organiser
-        from events.models import Registration
-
         events = events_of_organiser(user)
         panels.append(("upcoming", _("Upcoming events"), "event",
                        events.filter(ends_on__gte=today).order_by("starts_on")))
@@ -189,8 +186,6 @@ LINES = {
 
 def coordinator_overview(user):
     """Workload per facilitator and outcomes of the current quarter, for the coordinator's start page."""
-    from accounts.models import User
-    from lib.cache import cached_once
 
     services = user.agency_ids(Role.COORDINATOR)
     today = timezone.localdate()
@@ -224,10 +219,6 @@ def coordinator_overview(user):
 
 def analyst_overview():
     """The region at a glance by territory for the current year; small cells hidden."""
-    from django.db.models import Q
-
-    from accounts.models import Territory
-    from reports.monitoring import suppress
 
     year = timezone.localdate().year
     rows = (

@@ -1,3 +1,7 @@
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
+
+
 class SecurityHeadersMiddleware:
     """A strict Content-Security-Policy: only our own scripts, styles and images; no inline code."""
 
@@ -32,9 +36,6 @@ class RejectNulMiddleware:
                 request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded",
                                                                         "multipart/form-data")
                 and self._has_nul(request.POST)):
-            from django.http import HttpResponseBadRequest, JsonResponse
-            from django.utils.translation import gettext as _
-
             message = _("The request contains a character that is not allowed.")
             if request.path.startswith("/api/"):  # the API's own error format (api/errors.py)
                 return JsonResponse({"error": {"code": "malformed_request", "message": message}}, status=400)

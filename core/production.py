@@ -9,7 +9,12 @@ directly (with the setting's name, which is the same in every language).
 """
 
 import ipaddress
+import sys
 from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import Error
+from django.core.exceptions import ImproperlyConfigured
 
 DEMO_SECRET_KEY = "demo-only-secret-key-not-for-production-use-0123456789"  # nosec B105 (refused in production)
 
@@ -48,7 +53,6 @@ DEMO_HINT = "Для демонстрации на своём компьютер�
 
 
 def _current():
-    from django.conf import settings
 
     settings.DEBUG  # noqa: B018 (loads the settings; an empty SECRET_KEY is read below without Django's own error)
     return problems(secret_key=settings._wrapped.SECRET_KEY, base_url=settings.OPENDOOR_BASE_URL,
@@ -57,14 +61,12 @@ def _current():
 
 
 def _production():
-    from django.conf import settings
 
     return not (settings.DEBUG or settings.DEMO)
 
 
 def refuse_unsafe():
     """Called by the WSGI application before it serves anything (gunicorn runs no system checks)."""
-    from django.core.exceptions import ImproperlyConfigured
 
     found = _current() if _production() else []
     if found:
@@ -74,9 +76,7 @@ def refuse_unsafe():
 def startup_check(app_configs=None, **kwargs):
     """A system check: in production every unsafe setting is an error, so runserver, migrate, the worker and
     `check` stop with the list."""
-    import sys
 
-    from django.core.checks import Error
 
     # Commands that read only the code, never the region's data, run anywhere (a schema check in CI, translations).
     command = sys.argv[1] if len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") else ""
@@ -87,8 +87,6 @@ def startup_check(app_configs=None, **kwargs):
 
 def deploy_check(app_configs=None, **kwargs):
     """``manage.py check --deploy``: the demo mode and every unsafe setting are errors, not warnings."""
-    from django.conf import settings
-    from django.core.checks import Error
 
     errors = [] if _production() else [Error(text, id="opendoor.E001") for text in _current()]
     if settings.DEMO:

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import site
 from accounts.models import Role, User
 from accounts.notify import notify
 from cases.models import Agreement, AgreementItem, CaseStatus, Screening
@@ -79,20 +78,3 @@ def send_due_reminders(today=None):
                 continue  # already sent on an earlier run
             sent += 1
     return sent
-
-
-def schedule_next_run(now=None):
-    """Queue tomorrow's run at the reminder hour, unless a run is already waiting."""
-    from django_tasks_db.models import DBTaskResult
-
-    from .tasks import daily_reminders
-
-    if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
-        return None
-    if DBTaskResult.objects.filter(task_path="core.tasks.daily_reminders", status="READY").exists():
-        return None
-    now = timezone.localtime(now)
-    run_at = now.replace(hour=site.reminder_hour(), minute=0, second=0, microsecond=0)
-    if run_at <= now:
-        run_at += datetime.timedelta(days=1)
-    return daily_reminders.using(run_after=run_at).enqueue()

@@ -3,9 +3,23 @@
 import datetime
 
 from django.conf import settings
+from django.utils import timezone
 from django_tasks import task
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
-from lib.mail import send_email  # noqa: F401  (e-mails queued before it moved name core.tasks.send_email)
+from accounts import site
+from accounts.models import Role, User
+from api.webhooks import retry_due
+from audit.log import write_anchor
+from events.actions import expire_unconfirmed
+from lib.mail import (
+    send_email,  # noqa: F401  (e-mails queued before it moved name core.tasks.send_email)
+    send_email_later,
+)
+from ops import retention
+
+from .reminders import send_due_reminders
 
 
 def requeue_stale(*, older_than=None):
@@ -14,9 +28,6 @@ def requeue_stale(*, older_than=None):
     installation); the daily run also requeues those running longer than OPENDOOR_TASK_LEASE_MINUTES. Every task
     of the system resumes where it stopped (certificates render only what is not ready, e-mails of certificates
     go only to those not sent)."""
-    from django.utils import timezone
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
 
     stale = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
     if older_than is not None:
@@ -28,15 +39,10 @@ def requeue_stale(*, older_than=None):
 def daily_reminders():
     """The daily run: send today's reminders, depersonalise cases past retention, delete unconfirmed public
     registrations, schedule tomorrow."""
-    from api.webhooks import retry_due
-    from events.actions import expire_unconfirmed
-    from ops import retention
 
-    from .reminders import schedule_next_run, send_due_reminders
 
     sent = send_due_reminders()
     depersonalised = retention.run()
-    from audit.log import write_anchor
 
     expired = expire_unconfirmed()  # public registrations whose e-mail link was never opened
     write_anchor(send_to=_to_administrators)  # the audit chain's head, copied off the database
@@ -47,9 +53,20 @@ def daily_reminders():
 
 
 def _to_administrators(subject, body):
-    from accounts.models import Role, User
-    from lib.mail import send_email_later
 
     admins = sorted({u.email for u in User.objects.filter(memberships__role=Role.ADMIN, is_active=True) if u.email})
     if admins:
         send_email_later(subject, body, admins)
+
+
+def schedule_next_run(now=None):
+    """Queue tomorrow's run at the reminder hour, unless a run is already waiting."""
+    if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
+        return None
+    if DBTaskResult.objects.filter(task_path="core.tasks.daily_reminders", status="READY").exists():
+        return None
+    now = timezone.localtime(now)
+    run_at = now.replace(hour=site.reminder_hour(), minute=0, second=0, microsecond=0)
+    if run_at <= now:
+        run_at += datetime.timedelta(days=1)
+    return daily_reminders.using(run_after=run_at).enqueue()

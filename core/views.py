@@ -9,8 +9,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
+from audit.models import AuditAnchor
 from cases.access import cases_visible_to
 from lib.cache import cached_once
+from methods import training
 from referrals.access import referrals_visible_to
 from referrals.lines import family_labels
 from reports import charts
@@ -31,15 +33,11 @@ def home(request):
     if request.user.has_role(Role.COORDINATOR):
         context["overview"] = coordinator_overview(request.user)
     if request.user.has_role(Role.FACILITATOR):
-        from methods import training
-
         context["my_cases"] = my_cases(request.user)
         context["training"] = {"hours": training.training_hours(request.user),
                                "required": training.required_hours(),
                                "refusal": training.solo_refusal(request.user)}
     if request.user.has_role(Role.ADMIN):
-        from audit.models import AuditAnchor
-
         context["last_anchor"] = AuditAnchor.objects.order_by("-at").first()
     if request.user.has_role(Role.ANALYST):
         seconds = settings.OPENDOOR_REPORT_CACHE_SECONDS

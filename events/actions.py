@@ -17,6 +17,7 @@ from lib.errors import ActionError
 from lib.mail import send_email_later
 
 from .models import Attendance, Certificate, CertificateBatch, CertificateCounter, Event, Registration
+from .tasks import render_certificates
 
 CONSENT_TEXT = gettext_lazy(
     "I consent to the processing of my personal data (surname, name, patronymic, position, agency, territory, "
@@ -197,7 +198,6 @@ def issue_certificates(event, *, actor):
                                                  hours=event.training_hours)
         log.record(actor, "event.certificate.issue", registration, fields=[certificate.number])
     batch = CertificateBatch.objects.create(event=event, total=len(registrations))
-    from .tasks import render_certificates
 
     transaction.on_commit(lambda: render_certificates.enqueue(batch_id=batch.pk))
     return batch

@@ -1,6 +1,7 @@
 """Event exports (XLSX) and the import of a participant list."""
 
 
+from django import forms
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,8 +68,6 @@ COLUMNS = ["ФИО", "Должность", "Организация", "Терри
 def import_participants(event, upload, *, actor):
     """Rows: name, position, agency, territory, e-mail, phone (a header row first). Good rows are registered;
     each failed row is reported with its reason and saves nothing."""
-    from django import forms
-
     try:
         table = sheets.read_rows(upload, max_columns=6)
     except actions.ActionError as error:

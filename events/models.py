@@ -3,7 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Agency, Territory
+from accounts.models import Agency, Membership, Role, Territory
+from cases.models import files_dir
 from lib.codes import new_check_code, new_code
 from lib.personal import ERASE, MARK, PersonalData
 
@@ -50,8 +51,6 @@ class Event(models.Model):
 
     def save(self, *args, **kwargs):
         if self.service_id is None and self.organiser_id:
-            from accounts.models import Agency, Membership, Role
-
             own = Membership.objects.filter(user_id=self.organiser_id, role=Role.ORGANISER).order_by("pk").first()
             self.service = own.agency if own else Agency.main_service()
         super().save(*args, **kwargs)
@@ -177,8 +176,6 @@ class Certificate(models.Model):
 
     @property
     def path(self):
-        from cases.models import files_dir
-
         return files_dir() / "certificates" / f"{self.number}.pdf"
 
 

@@ -1,17 +1,20 @@
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
+
+from accounts.models import Agency
+
+from .certificates import font_configuration, write_pdf
+from .models import Certificate, CertificateBatch
 
 
 @task()
 def render_certificates(batch_id):
     """Render the event's certificates one by one to files; progress is saved after each one, and no more
     than one PDF is in memory at a time."""
-    from accounts.models import Agency
-
-    from .certificates import font_configuration, write_pdf
-    from .models import Certificate, CertificateBatch
 
     batch = CertificateBatch.objects.get(pk=batch_id)
     service = batch.event.service or Agency.main_service()  # the event's own service signs its certificates
@@ -31,10 +34,7 @@ def render_certificates(batch_id):
 @task()
 def email_certificates(event_id):
     """Send each participant their certificate PDF, once."""
-    from django.core.mail import EmailMessage
-    from django.utils.translation import gettext as _
 
-    from .models import Certificate
 
     for certificate in (Certificate.objects.filter(registration__event_id=event_id, pdf_ready=True,
                                                    emailed_at__isnull=True, revoked_at__isnull=True)

@@ -25,8 +25,10 @@ from lib.views import run_action
 
 from . import actions, exports
 from .access import events_of_organiser, get_event_for_organiser, require_organiser
+from .certificates import certificate_pdf as render_certificate
 from .forms import EventForm, ImportForm, RegistrationForm, RevokeForm, SessionForm
 from .models import Certificate, Event, EventSession, Registration
+from .tasks import email_certificates
 
 R = Registration.Status
 
@@ -211,8 +213,6 @@ def certificate_pdf(request, code, number):
     certificate = get_object_or_404(Certificate, registration__event=event, number=number, pdf_ready=True)
     log.record(request.user, "event.certificate.download", certificate.registration, kind=AuditEvent.Kind.EXPORT)
     if certificate.revoked_at:  # made anew with the «ОТОЗВАНО» stamp, never the clean file
-        from .certificates import certificate_pdf as render_certificate
-
         return download(render_certificate(certificate, event.service), f"{certificate.number}-отозвано.pdf")
     return download(certificate.path.read_bytes(), f"{certificate.number}.pdf")
 
@@ -236,7 +236,6 @@ def certificates_zip(request, code):
 @require_POST
 def certificates_email(request, code):
     event = get_event_for_organiser(request.user, code)
-    from .tasks import email_certificates
 
     email_certificates.enqueue(event_id=event.pk)
     log.record(request.user, "event.certificate.email", event, kind=AuditEvent.Kind.EXPORT)

@@ -1,3 +1,4 @@
+from django import forms
 from django.utils.translation import gettext as _
 
 from .errors import ActionError
@@ -45,7 +46,6 @@ class VersionFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django import forms
 
         self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
         self.conflict = None

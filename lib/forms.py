@@ -1,6 +1,9 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .validation import MAX_LINE, MAX_TEXT, DateBounds, clean_text, is_birth_field
 
 
 class DateInput(forms.DateInput):
@@ -39,9 +42,6 @@ class InputMixin:
 
 
 def harden(field, name=""):
-    from django.core.validators import MaxLengthValidator
-
-    from .validation import MAX_LINE, MAX_TEXT, DateBounds, clean_text, is_birth_field
 
     if getattr(field, "_input_layer", False):
         return field

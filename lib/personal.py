@@ -17,6 +17,7 @@ below, in EXTERNAL.
 
 import enum
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.apps import apps
 from django.db import models
@@ -174,8 +175,6 @@ def clear(queryset, found):
     """Clear the declared personal fields (and delete the stored files) of every row of a queryset.
     Returns how many rows."""
     if found.files:
-        from pathlib import Path
-
         for row in queryset.iterator():
             Path(getattr(row, found.files)).unlink(missing_ok=True)
     if not found.fields:

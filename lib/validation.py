@@ -12,6 +12,7 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
@@ -74,8 +75,6 @@ class DateBounds:
 def clean_instance_text(instance):
     """Every text value of a model instance, cleaned in place (the pre_save hook; derived from the model's
     fields, so a new model or field is covered without a list)."""
-    from django.db import models
-
     for field in instance._meta.concrete_fields:
         if isinstance(field, (models.CharField, models.TextField)) and not field.choices:
             value = getattr(instance, field.attname)

@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.shortcuts import redirect
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from .errors import ActionError
 
@@ -49,8 +51,6 @@ def preview_then_apply(request, form, *, key, read, keep, apply, again):
     """An upload in two steps: the file is read and shown with an error per row, the rows that may be written are
     kept in the session, and a second POST («confirm») writes them. Returns (response, rows): a response when the
     request is answered here (applied, or the preview expired), else the rows to show (None before an upload)."""
-    from django.shortcuts import redirect
-    from django.utils.translation import gettext as _
 
     if request.method == "POST" and "confirm" in request.POST:
         stored = request.session.pop(key, None)

@@ -8,7 +8,9 @@ Each mention is recorded as (start, end, kind); nothing here is a real person.
 
 import datetime
 import random
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from people.matching import synthetic
 from people.matching import text as names
@@ -371,8 +373,6 @@ def evaluate(narratives, depersonalise):
 
 def handwritten():
     """The hand-written narratives of data/handwritten.txt, parsed into `Narrative`s."""
-    import re
-    from pathlib import Path
 
     source = Path(__file__).with_name("data").joinpath("handwritten.txt").read_text(encoding="utf-8")
     out = []

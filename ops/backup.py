@@ -11,6 +11,9 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
+from django.core.serializers import sort_dependencies
+from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,8 +36,6 @@ DATA = "data.backup"
 
 def backed_up_models():
     """Every concrete model of every installed app, except the bookkeeping above, in dependency order."""
-    from django.core.serializers import sort_dependencies
-
     chosen = {}
     for model in apps.get_models():
         meta = model._meta
@@ -50,8 +51,6 @@ def counts():
 
 def schema():
     """The migrations applied to this database, per app: a backup restores only into the same schema."""
-    from django.db import connection
-    from django.db.migrations.recorder import MigrationRecorder
 
     applied = {}
     for app, name in MigrationRecorder(connection).applied_migrations():

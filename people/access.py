@@ -18,6 +18,7 @@ from django.http import Http404
 
 from accounts.models import Agency, Role
 
+from . import matching, registry
 from .models import DuplicateCandidate, Person, PersonMerge
 
 DRAFT = "draft"  # referrals.models.Referral.Status.DRAFT (the registry sits below referrals)
@@ -59,8 +60,6 @@ def persons_for_referrer(user):
 def known_to_referrer(user, fields):
     """The referrer's hint: is a person with this full name in the referrer's part of the registry? Decided on
     the name alone, so that changing the birth date never changes the answer."""
-    from . import matching, registry
-
     names = {key: fields.get(key) or "" for key in ("surname", "name", "patronymic")}
     if not names["patronymic"]:
         return False  # a surname and a first name alone are too common to say anything

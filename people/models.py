@@ -45,12 +45,6 @@ class Person(models.Model):
     def __str__(self):
         return self.full_name
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        from .registry import refresh_keys
-
-        refresh_keys([self])
-
     @property
     def full_name(self):
         return " ".join(p for p in (self.surname, self.name, self.patronymic) if p)

@@ -7,12 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Agency
+from accounts.models import Agency, Role, User
+from accounts.notify import notify
 from audit import log
 from lib.bulk import insert_rows
 from lib.errors import ActionError
 
 from . import matching
+from .access import DRAFT, services_of
 from .models import DuplicateCandidate, Person, PersonKey, PersonMerge
 
 LOOKUP_CANDIDATES = 200  # key hits read per look-up, whatever the registry's size
@@ -189,8 +191,6 @@ def mark_distinct(candidate: DuplicateCandidate, *, actor):
 
 def find_duplicates(*, threshold=matching.THRESHOLD):
     """Scan the registry and store new candidate pairs. Returns (pairs found, of them new)."""
-    from .access import DRAFT
-
     # Persons named only in unsent drafts are in nobody's part of the registry yet.
     registered = Q(referral_roles__referral__isnull=False) & ~Q(referral_roles__referral__status=DRAFT)
     in_use = Person.objects.filter(registered | Q(participations__isnull=False)).values("pk")
@@ -213,10 +213,7 @@ def find_duplicates(*, threshold=matching.THRESHOLD):
 def ask_other_service(mine: Person, other: Person, *, actor):
     """Tell the coordinators of the services holding `other` that the actor's service may work with the same
     person. Their own record is linked for them; nothing of either record goes to the other side."""
-    from accounts.models import Role, User
-    from accounts.notify import notify
 
-    from .access import services_of
 
     own = actor.agency_ids(Role.COORDINATOR)
     services = services_of(other) - own

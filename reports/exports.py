@@ -6,9 +6,26 @@ import re
 
 from django.utils.translation import gettext as _
 
+from accounts.models import Agency
 from lib import sheets
+from lib.pdf import render_pdf
 
+from . import charts
 from .monitoring import BREAKDOWN_LABELS, LABELS
+
+
+def report_context(report, previous, label):
+    """What the report page and its PDF show: figures with the previous period, breakdowns with charts."""
+    return {
+        "service": Agency.main_service(),
+        "report": report, "previous": previous, "scope_label": label,
+        "figures": [(LABELS[k], report[k], previous[k]) for k in LABELS],
+        "breakdowns": [(BREAKDOWN_LABELS[k], rows, charts.bars(rows, name=BREAKDOWN_LABELS[k])) for k, rows in
+                       ((k, report[k] if report.get("protected") else [(label, n) for label, n in report[k] if n])
+                        for k in BREAKDOWN_LABELS) if rows],
+        "trend_chart": charts.columns(report["trend"], previous["trend"], name=_("Referrals by month")),
+    }
+
 
 
 def scope_title(report, scope_label):
@@ -97,8 +114,5 @@ def as_xlsx(report, scope_label, previous=None):
 
 
 def as_pdf(report, previous, scope_label):
-    from lib.pdf import render_pdf
-
-    from .views import report_context
 
     return render_pdf("reports/pdf.html", report_context(report, previous, scope_label))

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,11 +17,11 @@ from lib.files import download
 from lib.forms import DateInput, Form
 from lib.views import run_action
 
-from . import actions, charts, exports
+from . import actions, exports
 from .forms import IndicatorForm, PeriodForm
 from .indicators import table as indicators_table
 from .models import Indicator
-from .monitoring import BREAKDOWN_LABELS, LABELS, Scope, compute, protect
+from .monitoring import Scope, compute, protect
 from .protection import fixed_period
 
 
@@ -124,23 +125,11 @@ def build(request):
     return form, report, previous, label
 
 
-def report_context(report, previous, label):
-    return {
-        "service": Agency.main_service(),
-        "report": report, "previous": previous, "scope_label": label,
-        "figures": [(LABELS[k], report[k], previous[k]) for k in LABELS],
-        "breakdowns": [(BREAKDOWN_LABELS[k], rows, charts.bars(rows, name=BREAKDOWN_LABELS[k])) for k, rows in
-                       ((k, report[k] if report.get("protected") else [(label, n) for label, n in report[k] if n])
-                        for k in BREAKDOWN_LABELS) if rows],
-        "trend_chart": charts.columns(report["trend"], previous["trend"], name=_("Referrals by month")),
-    }
-
-
 @login_required
 def monitoring(request):
     form, report, previous, label = build(request)
     year = timezone.localdate().year
-    context = report_context(report, previous, label)
+    context = exports.report_context(report, previous, label)
     context.update(form=form, quarters=quarters(year), year=year, query=request.GET.urlencode())
     return render(request, "reports/monitoring.html", context)
 
@@ -154,7 +143,6 @@ def monitoring_export(request, fmt):
         return download(exports.as_xlsx(report, label, previous), name)
     if fmt == "pdf":
         return download(exports.as_pdf(report, previous, label), name)
-    from django.http import HttpResponse
 
     return HttpResponse(exports.as_json(report, label, previous), content_type="application/json")
 

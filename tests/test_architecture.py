@@ -48,6 +48,17 @@ def test_an_unknown_access_need_is_refused():
     assert len(found) == 1 and "mange" in found[0][1]
 
 
+@pytest.mark.parametrize(("source", "refused"), [
+    ("def f():\n    from cases.models import Case\n", True),
+    ("def f():\n    if x:\n        import json\n", True),
+    ("def f():\n    from weasyprint import HTML\n", False),  # heavy: declared with its reason
+    ("def f():\n    from .registry import keys  # import cycle: the registry imports this model\n", False),
+])
+def test_an_import_inside_a_function_needs_a_reason(source, refused):
+    assert bool(checker().function_imports(Path("x/views.py"), source)) == refused
+    assert checker().function_imports(Path("x/apps.py"), source) == []  # before the app registry is ready
+
+
 def lint_imports():
     command = [str(Path(sys.executable).parent / "lint-imports"), "--no-cache"]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -373,7 +373,7 @@ def test_overdue_items_show_on_the_dashboards(client, cast, make_case):
 def test_the_worker_schedules_the_next_daily_run(settings, db):
     from django_tasks_db.models import DBTaskResult
 
-    from core.reminders import schedule_next_run
+    from core.tasks import schedule_next_run
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     settings.OPENDOOR_REMINDER_HOUR = 7

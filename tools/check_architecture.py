@@ -1,4 +1,4 @@
-"""Two rules of the floors that a linter can keep (run by `make lint`; `tests/test_architecture.py` proves each one
+"""Three rules of the floors that a linter can keep (run by `make lint`; `tests/test_architecture.py` proves each one
 fails on a deliberate example):
 
 1. **One door for every write.** A view (``views.py``, ``*_views.py``) or a management command does not write to
@@ -8,6 +8,10 @@ fails on a deliberate example):
    one transaction. The demo app's commands and `bench_*` only generate demo or benchmark data (``GENERATOR_APPS``).
 2. **Typed access needs.** ``get_<obj>_for_user(…, need="…")`` is called only with a need its access module
    declares in ``NEEDS``; the function itself refuses an unknown one at run time.
+3. **Imports at the top.** An import inside a function is allowed only where there is a reason: the library is
+   heavy to load (``HEAVY_LIBRARIES``, each with why), the file is an ``apps.py`` (imported before Django's app
+   registry is ready), or the import line says why in a comment. Anything else — usually an import cycle
+   held together — fails.
 
 Usage: ``python tools/check_architecture.py [path …]`` — prints each finding and exits 1 if there is one.
 """
@@ -21,6 +25,16 @@ SKIP_DIRS = {".venv", ".venv-bench", "var", "node_modules", "migrations", "tests
 WRITES_ANYWHERE = {"save", "delete"}
 WRITES_ON_MANAGERS = {"create", "update", "bulk_create", "get_or_create", "update_or_create", "bulk_update"}
 QUERYSET_CALLS = {"filter", "exclude", "all", "select_for_update", "select_related", "prefetch_related", "order_by"}
+# Libraries loaded only by the request that needs them, and why.
+HEAVY_LIBRARIES = {
+    "weasyprint": "PDF rendering: Pango, fonts and CSS engine, about a second to load",
+    "natasha": "NER models for depersonalisation, hundreds of megabytes",
+    "pypdf": "PDF parsing, only for uploads and the knowledge base",
+    "docx": "python-docx, only for letters and DOCX uploads",
+    "docxtpl": "DOCX templates with Jinja, only for letters",
+    "openpyxl": "spreadsheets, only for XLSX exports",
+    "cryptography": "AES-GCM, only for sealing and opening backups",
+}
 # The demo app's commands only generate data for the demo and the benchmarks (they build a region, they are not a
 # door), and so do the benchmarks of other apps (bench_*).
 GENERATOR_APPS = {"demo"}
@@ -100,6 +114,26 @@ def unknown_needs(path, needs, source=None):
     return found
 
 
+def function_imports(path, source=None):
+    """Imports inside functions that give no reason (see rule 3)."""
+    if path.name == "apps.py":
+        return []
+    source = source if source is not None else path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    found = []
+    for function in ast.walk(ast.parse(source)):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for node in ast.walk(function):
+            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue
+            module = node.names[0].name if isinstance(node, ast.Import) else ("." * node.level + (node.module or ""))
+            if module.split(".")[0] in HEAVY_LIBRARIES or "#" in lines[node.lineno - 1]:
+                continue
+            found.append((node.lineno, module))
+    return found
+
+
 def _python_files(paths=None):
     for base in paths or [ROOT]:
         base = Path(base)
@@ -119,6 +153,9 @@ def main(argv):
                 problems.append(f"{relative}:{line}: .{call}() in a view or command — call an action instead")
         for line, message in unknown_needs(path, needs):
             problems.append(f"{relative}:{line}: unknown access need {message}")
+        in_app = (ROOT / relative.parts[0] / "apps.py").exists() if len(relative.parts) > 1 else False
+        for line, module in function_imports(path) if in_app else ():
+            problems.append(f"{relative}:{line}: import of {module} inside a function — at the top, or say why")
     for problem in problems:
         print(problem)
     print(f"architecture: {len(problems)} problem(s)")

@@ -1,15 +1,14 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from core.reminders import schedule_next_run
+from core.reminders import send_due_reminders
+from core.tasks import requeue_stale, schedule_next_run
 
 
 class Command(BaseCommand):
     help = "Run the background worker (reminders, e-mail); schedules the daily reminder run first."
 
     def handle(self, *args, **options):
-        from core.reminders import send_due_reminders
-        from core.tasks import requeue_stale
 
         # Work a killed worker left half done is taken up again (it resumes, it does not repeat).
         requeued = requeue_stale()

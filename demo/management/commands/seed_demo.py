@@ -16,10 +16,13 @@ from accounts.models import Agency, Membership, Role, Territory, User
 from cases import actions as case_actions
 from cases.models import Case, CaseStatus, Consent, Meeting, OutcomeReport, Participant, Program, Screening
 from demo import region as demo
+from events import actions as event_actions
+from events.models import Event, EventSession
 from methods import demo as methods_demo
 from people import registry
 from referrals import actions as referral_actions
 from referrals.models import Referral, ReferralPerson, Situation
+from reports.models import Indicator, IndicatorPeriod
 from safety import actions as safety_actions
 
 S = CaseStatus
@@ -307,8 +310,6 @@ class Command(BaseCommand):
             Case.objects.filter(pk=case.pk).update(closed_on=day + 65 * DAY)
 
     def build_indicators(self):
-        from reports.models import Indicator, IndicatorPeriod
-
         year = self.today.year
         for name, unit, baseline, rule, targets in [
             ("Число семей, принявших участие в восстановительных программах", "семей", 40, "completed", (50, 60)),
@@ -327,8 +328,6 @@ class Command(BaseCommand):
 
     def build_events(self):
         """The 23 June interagency conference with its seminar, and an upcoming seminar open for registration."""
-        from events import actions as event_actions
-        from events.models import Event, EventSession
 
         rng = self.rng
         organiser = self.users["organizator"]

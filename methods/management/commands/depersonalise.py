@@ -1,6 +1,7 @@
 """`python manage.py depersonalise IN.txt OUT.txt --person "Иванова Мария Петровна=мать" ...`"""
 
 import datetime
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -50,8 +51,6 @@ class Command(BaseCommand):
                 self.stderr.write(f"{span.start}\t{span.end}\t{span.kind}\t{span.replacement}")
 
     def _read(self, name):
-        import sys
-
         if name == "-":
             return sys.stdin.read()
         try:

@@ -1,9 +1,12 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lib import sealed
+from lib.errors import ActionError
 from ops.backup import backup
 
 
@@ -15,10 +18,6 @@ class Command(BaseCommand):
         parser.add_argument("--new-key", action="store_true", help="print a new OPENDOOR_BACKUP_KEY and stop")
 
     def handle(self, *args, path=None, new_key=False, **options):
-        from django.conf import settings
-
-        from lib import sealed
-        from lib.errors import ActionError
 
         if new_key:
             self.stdout.write(sealed.new_key())
