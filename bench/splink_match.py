@@ -1,12 +1,15 @@
 """The same task for splink (DuckDB backend): read id,surname,name,patronymic,birth_date,sex, write id1,id2,score.
 
 Runs in its own environment (.venv-bench, made by `make bench-matching`), since splink is not a dependency of
-the system. The input gets the preparation any careful user would give it: lower case, ё → е, both date formats
-read. The model is splink's usual person model: name comparisons with term frequencies, a date-of-birth
-comparison, sex; blocking on the date with each name, and on the three names; trained unsupervised (u by random
-sampling, m by expectation maximisation), as splink's tutorials do.
+the system. bench_matching gives it the records already parsed and normalised by the project's own parser
+(surname key, full first name, nominative patronymic, ISO date, sex) and the prior it gives its own matcher;
+here they are read as they are (lower case, ё → е, both date formats, for a file prepared by hand). The model is
+splink's usual person model: name comparisons with term frequencies, a date-of-birth comparison, sex; blocking
+on the date with each name, and on the three names; u by random sampling and m by expectation maximisation, as
+splink's tutorials do; the prior is fixed (not estimated) and a pair is a match at probability 0.5 or more, the
+rule the project's matcher uses.
 
-    python bench/splink_match.py IN.csv OUT.csv
+    python bench/splink_match.py IN.csv OUT.csv [--prior P]
 """
 
 import csv
@@ -34,7 +37,7 @@ def clean(value):
     return value or None
 
 
-def main(source, target):
+def main(source, target, prior):
     started = time.perf_counter()
     columns = {"unique_id": [], "surname": [], "first_name": [], "patronymic": [], "dob": [], "sex": []}
     with open(source, encoding="utf-8-sig", newline="") as handle:
@@ -53,6 +56,7 @@ def main(source, target):
     frame = db_api.register(table)
     settings = SettingsCreator(
         link_type="dedupe_only",
+        probability_two_random_records_match=prior,
         comparisons=[
             cl.NameComparison("surname").configure(term_frequency_adjustments=True),
             cl.NameComparison("first_name").configure(term_frequency_adjustments=True),
@@ -70,8 +74,6 @@ def main(source, target):
         retain_intermediate_calculation_columns=False,
     )
     linker = Linker(frame, settings, log_level=None)
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("surname", "first_name", "patronymic", "dob")], recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("surname", "first_name"))
@@ -87,4 +89,8 @@ def main(source, target):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    arguments = sys.argv[1:]
+    given = float(arguments[arguments.index("--prior") + 1]) if "--prior" in arguments else None
+    records = sum(1 for _ in open(arguments[0], encoding="utf-8-sig")) - 1
+    # Without --prior: the same assumption as the project's matcher (people/matching/score.py), 2^0.2 / N.
+    main(arguments[0], arguments[1], given if given is not None else 2 ** 0.2 / max(records, 1000))

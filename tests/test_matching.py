@@ -139,3 +139,28 @@ def test_the_generator_produces_every_kind_of_noise():
             assert noisy != person, kind
         score, _ = compare(parse(1, **{k: v for k, v in person.items()}), parse(2, **noisy))
         assert score > 0.05 or kind == "surname_change", (kind, noisy)
+
+
+def test_other_tools_are_given_the_records_as_the_matcher_reads_them():
+    """bench_matching gives splink these fields: the grammar, short names and transliteration already undone."""
+    from people.matching.records import normalised
+
+    assert normalised(parse(1, "Ивановой", "Машей", "Петровной", "05.03.2012", "")) == (
+        "1", "иванов", "мария", "петрович", "2012-03-05", "f")  # the patronymic by the father's name
+    assert normalised(parse(2, "Ivanova", "Maria", "Petrovna", "2012-03-05", "f"))[1:4] == (
+        "иванов", "мария", "петрович")
+
+
+def test_the_held_out_set_is_another_draw_and_the_tuning_set_is_unchanged():
+    from collections import Counter
+
+    def duplicated_share(rows):
+        sizes = Counter(r[6] for r in rows)
+        return sum(1 for n in sizes.values() if n > 1) / len(sizes)
+
+    tuning = synthetic.generate(4000, seed=2026)
+    assert tuning == synthetic.generate(4000, seed=2026)  # reproducible: the figures can be checked
+    held_out = synthetic.generate(4000, **synthetic.HELD_OUT)
+    same_seed_default_mix = synthetic.generate(4000, seed=synthetic.HELD_OUT["seed"])
+    assert held_out != same_seed_default_mix  # the noise mix differs, not only the seed
+    assert 0.25 < duplicated_share(tuning) < 0.35 and 0.15 < duplicated_share(held_out) < 0.25

@@ -53,6 +53,15 @@ class Parsed:
         return self._name_key
 
 
+def normalised(record: Parsed):
+    """The record as the matcher reads it, in plain fields (surname key, full first name, nominative patronymic,
+    ISO date, sex): what another tool is given in a fair comparison (bench_matching), so that it does not lose
+    on Russian grammar, short names or transliteration, which this parser undoes before any comparison."""
+    return (str(record.ident), shortest_key(record.surname_keys) or record.surname_folded, record.name_key(),
+            record.patronymic or record.patronymic_initial,
+            record.birth_date.isoformat() if record.birth_date else "", record.sex)
+
+
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _RUSSIAN = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})")
 

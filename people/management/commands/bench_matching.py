@@ -1,10 +1,14 @@
 """Benchmark of person matching: the project's matcher next to splink on the same synthetic data.
 
-Not a test: it prints figures and writes them to bench/results/matching.json. For each size it generates
-synthetic Russian persons with known duplicates (people.matching.synthetic), runs `manage.py match_csv` and
-`bench/splink_match.py` (in the splink environment) as separate processes on the same CSV, and scores both
-against the truth. With --lookup N it fills the configured database with N synthetic persons (once) and times
-the search-before-create look-up.
+Not a test: it prints figures and writes them to bench/results/matching.json. For each size and each of two
+sets — the tuning set (seed 2026, the one the matcher's prior was chosen on) and the held-out set
+(synthetic.HELD_OUT: another seed, another share of duplicates and another mix of noise) — it generates synthetic
+Russian persons with known duplicates, runs `manage.py match_csv` on the raw CSV and `bench/splink_match.py` (in
+the splink environment) on the same records parsed and normalised by the matcher's own parser
+(records.normalised: surname key, full first name, nominative patronymic, ISO date, sex), and scores both against
+the truth. Both get the same prior — the probability that two random records are one person, 2^0.2 / N
+(score.prior) — and the same rule for a match: probability at least 0.5. With --lookup N it fills the configured
+database with N synthetic persons (once) and times the search-before-create look-up.
 """
 
 import csv
@@ -25,7 +29,9 @@ from django.db import connection, transaction
 
 from lib import sheets
 from people import registry
-from people.matching import synthetic
+from people.matching import parse, synthetic
+from people.matching.records import normalised
+from people.matching.score import prior
 from people.models import Person
 
 RESULTS = Path(settings.BASE_DIR) / "bench" / "results" / "matching.json"
@@ -42,6 +48,15 @@ def write_csv(rows, path):
 def read_pairs(path):
     with open(path, encoding="utf-8") as handle:
         return [(r[0], r[1]) for r in csv.reader(handle) if r and r[0] != "id1"]
+
+
+def write_normalised(rows, path):
+    """The records as the matcher's parser reads them, for splink; returns the seconds the parsing took."""
+    started = time.perf_counter()
+    parsed = [normalised(parse(*row[:6])) for row in rows]
+    seconds = time.perf_counter() - started
+    write_csv(parsed, path)
+    return seconds
 
 
 def timed(command):
@@ -64,31 +79,40 @@ class Command(BaseCommand):
 
     def handle(self, *args, sizes, splink, lookup, seed, **options):
         results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        sets = {"tuning": {"seed": seed}, "held-out": {k: v for k, v in synthetic.HELD_OUT.items()}}
         for size in sizes:
-            results[f"batch-{size}"] = self.batch(size, splink, seed)
+            for name, params in sets.items():
+                results[f"batch-{size}-{name}"] = self.batch(size, splink, name, params)
+                RESULTS.parent.mkdir(parents=True, exist_ok=True)
+                RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
         if lookup:
             results[f"lookup-{connection.vendor}-{lookup}"] = self.lookup(lookup, seed)
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
         self.stdout.write(f"→ {RESULTS.relative_to(settings.BASE_DIR)}")
 
-    def batch(self, size, splink, seed):
-        rows = synthetic.generate(size, seed=seed)
+    def batch(self, size, splink, set_name, params):
+        rows = synthetic.generate(size, **params)
         truth = synthetic.true_pairs(rows)
-        result = {"records": len(rows), "true_pairs": len(truth),
-                  "noise": synthetic.NOISES, "measured": datetime.date.today().isoformat()}
+        odds = 2 ** prior(len(rows))
+        result = {"set": set_name, "generator": params, "records": len(rows), "true_pairs": len(truth),
+                  "noise": synthetic.NOISES, "measured": datetime.date.today().isoformat(),
+                  "prior_probability": odds / (1 + odds), "threshold": 0.5}
         with tempfile.TemporaryDirectory() as directory:
             source = os.path.join(directory, "persons.csv")
             write_csv(rows, source)
-            tools = {"opendoor": [sys.executable, "manage.py", "match_csv", source]}
+            tools = {"opendoor": ([sys.executable, "manage.py", "match_csv", source], [])}
             if splink:
-                tools["splink"] = [splink, "bench/splink_match.py", source]
-            for tool, command in tools.items():
+                prepared = os.path.join(directory, "persons-normalised.csv")
+                result["normalise_seconds"] = round(write_normalised(rows, prepared), 1)
+                tools["splink"] = ([splink, "bench/splink_match.py", prepared],
+                                   ["--prior", str(result["prior_probability"])])
+            for tool, (command, options) in tools.items():
                 target = os.path.join(directory, f"{tool}.csv")
-                seconds = timed([*command, target])
+                seconds = timed([*command, target, *options])
                 scores = synthetic.evaluate(read_pairs(target), truth)
                 result[tool] = {**scores, "seconds": round(seconds, 1)}
-                self.stdout.write(f"{len(rows):>9} records  {tool:<9} P {scores['precision']:.4f}  "
+                self.stdout.write(f"{set_name:<9} {len(rows):>9} records  {tool:<9} P {scores['precision']:.4f}  "
                                   f"R {scores['recall']:.4f}  F1 {scores['f1']:.4f}  {seconds:8.1f} s")
         return result
 
