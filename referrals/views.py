@@ -164,8 +164,8 @@ def referral_report(request, code, extension):
     """The answer as it was sent to the referring agency, as PDF or as the DOCX letter."""
     referral = get_referral_for_user(request.user, code)
     answer = getattr(referral, "answer", None)
-    if answer is None or extension not in ("pdf", "docx"):
-        raise Http404
+    if answer is None or extension not in ("pdf", "docx") or not getattr(answer, extension):
+        raise Http404  # none sent, or cleared by retention
     case = referral.case  # an answer is signed in a case
     log.record(request.user, f"document.report.{extension}", case, kind=AuditEvent.Kind.EXPORT)
     return download(bytes(getattr(answer, extension)), f"otvet-{case.number}-{case.year}.{extension}")

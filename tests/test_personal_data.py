@@ -6,6 +6,7 @@ import datetime
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -122,12 +123,13 @@ def test_retention_reaches_everything_and_keeps_the_statistics(cast, make_case, 
     sent = SentAnswer.objects.get(referral_id=old.referral_id)
     assert (bytes(sent.pdf), bytes(sent.docx), sent.facts, sent.summary) == (b"", b"", {}, "обезличено")
     assert bytes(SentAnswer.objects.get(referral_id=kept.referral_id).pdf).startswith(b"%PDF")
+    referrer = Client()
+    referrer.force_login(cast.secretary)
+    assert referrer.get(reverse("referral_report", args=[old.referral.code, "pdf"])).status_code == 404
     # The other family keeps everything.
     assert kept.referral.persons.get(role="child").person.surname == "Смирнов"
     assert kept.meetings.filter(notes="CONFIDENTIAL-MEETING-NOTES").exists()
     # The case page still opens, and the scan is gone, not a server error.
-    from django.test import Client
-
     client = Client()
     client.force_login(cast.coordinator)
     assert client.get(reverse("case", args=[old.code])).status_code == 200
