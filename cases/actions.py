@@ -314,6 +314,9 @@ def record_meeting(case, *, actor, kind, held, date, duration_minutes=None, atte
             raise ActionError(_("Choose the program kind before the joint meeting."))
         if program.shuttle:
             raise ActionError(_("In shuttle mediation the parties do not meet: record preliminary meetings."))
+    if kind != K.REVIEW and kind not in case.meeting_kinds():  # a review is recorded by record_review
+        raise ActionError(_("This program has no meetings of this kind (shuttle mediation meets each side "
+                            "separately; joint, information and family-time meetings follow the program)."))
     without_consent = [a.person.full_name for a in attendees if not a.consent_in_force(Consent.Purpose.TAKE_PART)]
     if without_consent:
         raise ActionError(

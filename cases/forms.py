@@ -35,12 +35,6 @@ class AssignForm(Form):
         ).order_by("last_name", "first_name")
         self.fields["facilitators"].label_from_instance = lambda u: u.full_name
 
-    def clean_facilitators(self):
-        chosen = self.cleaned_data["facilitators"]
-        if len(chosen) > 2:
-            raise forms.ValidationError(_("A program has one or two facilitators."))
-        return chosen
-
 
 class ScreeningForm(Form):
     done_on = date_field(_("Date of screening"), validators=[not_in_future])
@@ -121,17 +115,6 @@ class ConsentForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["participant"].queryset = case.participants.select_related("person")
         self.fields["participant"].label_from_instance = lambda p: p.person.full_name
-
-
-def meeting_kinds(case):
-    """The kinds of meeting this program has: shuttle mediation has only separate meetings."""
-    K = Meeting.Kind
-    program = getattr(case, "program", None)
-    if program and program.shuttle:
-        return [K.PRELIMINARY]
-    if case.is_family_conference:
-        return [K.PRELIMINARY, K.INFO_SHARING, K.FAMILY_TIME, K.JOINT]
-    return [K.PRELIMINARY, K.JOINT]
 
 
 class MeetingForm(Form):

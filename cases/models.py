@@ -146,6 +146,16 @@ class Case(models.Model):
     def latest_screening(self):
         return self.screenings.order_by("-done_on", "-id").first()
 
+    def meeting_kinds(self):
+        """The kinds of meeting this program has: shuttle mediation has only separate meetings."""
+        K = Meeting.Kind
+        program = getattr(self, "program", None)
+        if program and program.shuttle:
+            return [K.PRELIMINARY]
+        if self.is_family_conference:
+            return [K.PRELIMINARY, K.INFO_SHARING, K.FAMILY_TIME, K.JOINT]
+        return [K.PRELIMINARY, K.JOINT]
+
     @property
     def is_family_conference(self):
         program = getattr(self, "program", None)

@@ -41,7 +41,6 @@ from .forms import (
     ReportForm,
     ReviewForm,
     ScreeningForm,
-    meeting_kinds,
 )
 from .journal import JournalFilter, describe_case_lines, journal_lines, journal_rows
 from .models import (
@@ -150,7 +149,7 @@ def case_detail(request, code):
         "items": agreement.items.prefetch_related("followups") if agreement else [],
         "report": getattr(case, "report", None),
         "shareable": case.agreement_shareable(),
-        "meeting_kinds": meeting_kinds(case),
+        "meeting_kinds": case.meeting_kinds(),
         "can_work": can_work(request.user, case),
         "can_manage": can_manage(request.user, case),
         "reportable": case.status in REPORTABLE_STATES,
@@ -242,7 +241,7 @@ def case_consent_withdraw(request, code, consent_id):
 @require_http_methods(["GET", "POST"])
 def case_meeting(request, code):
     case = get_case_for_user(request.user, code, need="work")
-    kinds = meeting_kinds(case)
+    kinds = case.meeting_kinds()
     kind = request.GET.get("kind", kinds[0])
     if kind not in kinds:
         kind = kinds[0]

@@ -206,6 +206,12 @@ def test_shuttle_mediation_offers_only_separate_meetings(client, cast, make_case
     client.force_login(cast.facilitator)
     page = client.get(reverse("case_meeting", args=[case.code]) + "?kind=joint").content.decode()
     assert "?kind=joint" not in page and "<h2>Предварительная встреча</h2>" in page
+    # The kinds are the action's rule, not only the page's: private family time belongs to a family conference.
+    mediation = make_case(upto=S.PREPARATION, kind=Program.Kind.MEDIATION)
+    with pytest.raises(ActionError, match="нет встреч такого вида"):
+        actions.record_meeting(mediation, actor=cast.facilitator, kind="family_time", held=True,
+                               date=timezone.localdate(), attendees=list(mediation.participants.all()))
+    assert not mediation.meetings.filter(kind="family_time").exists()
 
 
 def test_circle_takes_many_participants(cast, make_case):

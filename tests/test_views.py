@@ -96,7 +96,7 @@ def test_assigning_three_facilitators_is_refused(client, cast, make_case):
     response = client.post(reverse("case_assign", args=[case.code]),
                            {"facilitators": [cast.facilitator.pk, cast.facilitator2.pk, third.pk]})
     assert response.status_code == 200
-    assert "У программы один или два ведущих." in response.content.decode()
+    assert "Выберите одного или двух ведущих." in response.content.decode()  # the action's rule, said once
     assert case.facilitators.count() == 0
 
 
