@@ -170,7 +170,7 @@ def duplicates(request):
 def duplicate_ask(request, pk):
     """Ask the other service about a person it may also know: a notice to its coordinators, no data."""
     candidate, mine, other = get_cross_candidate_for_user(request.user, pk)
-    run_action(request, lambda: registry.ask_other_service(mine, other, actor=request.user),
+    run_action(request, lambda: actions.ask_other_service(mine, other, actor=request.user),
                _("The other service has been asked. Its coordinator will contact you."))
     return redirect("duplicates")
 
@@ -181,12 +181,12 @@ def duplicate_decide(request, pk):
     candidate = get_candidate_for_user(request.user, pk)
     decision = request.POST.get("decision")
     if decision == "distinct":
-        run_action(request, lambda: registry.mark_distinct(candidate, actor=request.user),
+        run_action(request, lambda: actions.mark_distinct(candidate, actor=request.user),
                    _("Marked as different persons."))
     elif decision in ("keep_first", "keep_second"):
         kept, merged = ((candidate.first, candidate.second) if decision == "keep_first"
                         else (candidate.second, candidate.first))
-        run_action(request, lambda: registry.merge(kept, merged, actor=request.user),
+        run_action(request, lambda: actions.merge_persons(kept, merged, actor=request.user),
                    _("The records have been merged. The merge can be undone below."))
     else:
         messages.error(request, _("Choose what to do with the pair."))
@@ -197,7 +197,7 @@ def duplicate_decide(request, pk):
 @require_POST
 def merge_undo(request, pk):
     record = get_merge_for_user(request.user, pk)
-    run_action(request, lambda: registry.undo_merge(record, actor=request.user), _("The merge has been undone."))
+    run_action(request, lambda: actions.undo_merge(record, actor=request.user), _("The merge has been undone."))
     if request.POST.get("next") == "person":
         return redirect("person", code=record.kept.code)
     return redirect("duplicates")
@@ -209,7 +209,7 @@ def person_link(request, code):
     """The coordinator links a person named in a referral to the registry record it duplicates."""
     person = get_person_for_user(request.user, code)
     into = get_person_for_user(request.user, request.POST.get("into", ""))
-    done = run_action(request, lambda: registry.merge(into, person, actor=request.user),
+    done = run_action(request, lambda: actions.merge_persons(into, person, actor=request.user),
                       _("The person has been linked to the existing record."))
     referral = request.POST.get("referral", "")
     if referral:

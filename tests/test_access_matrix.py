@@ -280,12 +280,12 @@ def world(cast, make_case, make_referral, make_event, settings, tmp_path):
     Certificate.objects.filter(pk=registration.certificate.pk).update(pdf_ready=True)
     attachment = attach_file(case, actor=cast.facilitator, upload=SimpleUploadedFile("скан.pdf", blank_pdf()),
                              kind="consent")
-    from people import registry
+    from people import actions as person_actions
     from people.models import DuplicateCandidate
 
     child, held_child = (c.referral.persons.first().person for c in (case, held))
     candidate = DuplicateCandidate.objects.create(first=child, second=held_child, score=0.99, reasons=[])
-    merge = registry.merge(held_child, make_referral().persons.first().person, actor=cast.coordinator)
+    merge = person_actions.merge_persons(held_child, make_referral().persons.first().person, actor=cast.coordinator)
     from api import tokens
 
     api_token, _key = tokens.issue(agency=cast.commission, name="АИС КДН", scopes=["referrals:read"],

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from people import actions as person_actions
 from people import registry
 from people.models import DuplicateCandidate, Person, PersonKey, PersonMerge
 from referrals.models import ReferralPerson
@@ -106,15 +107,15 @@ def test_a_merge_is_refused_with_a_reason(cast, make_referral):
     referral = make_referral()
     child, mother = (referral.persons.get(role=r).person for r in ("child", "parent"))
     with pytest.raises(ActionError, match="в одном направлении"):
-        registry.merge(child, mother, actor=cast.coordinator)
+        person_actions.merge_persons(child, mother, actor=cast.coordinator)
     with pytest.raises(ActionError):
-        registry.merge(child, child, actor=cast.coordinator)
+        person_actions.merge_persons(child, child, actor=cast.coordinator)
 
 
 def test_a_merged_record_is_no_longer_reachable(client, cast, make_referral):
     existing = make_referral().persons.get(role="child").person
     new = make_referral().persons.get(role="child").person
-    registry.merge(existing, new, actor=cast.coordinator)
+    person_actions.merge_persons(existing, new, actor=cast.coordinator)
     client.force_login(cast.coordinator)
     assert client.get(reverse("person", args=[new.code])).status_code == 404
 
@@ -167,8 +168,8 @@ def test_a_merge_moves_every_row_that_names_the_person_found_from_the_model_regi
                                  birth_date=child.birth_date)
     actions.declare_conflict(case, actor=cast.facilitator, facilitator=cast.facilitator, person=child,
                              reason="соседи")
-    record = registry.merge(twin, child, actor=cast.coordinator)
+    record = person_actions.merge_persons(twin, child, actor=cast.coordinator)
     assert set(record.moved) == {"referral_roles", "participations", "conflicts"}
     assert Conflict.objects.get().person == twin and case.participants.filter(person=twin).exists()
-    registry.undo_merge(record, actor=cast.coordinator)
+    person_actions.undo_merge(record, actor=cast.coordinator)
     assert Conflict.objects.get().person == child
