@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Agency, Role
 from lib.files import download
 
+from . import actions as case_actions
 from . import journal_import
 from .models import ImportBatch
 
@@ -79,7 +80,7 @@ def _confirm(request, service):
         return redirect("journal_import")
     preview = journal_import.check(journal_import.read(path), service)
     try:
-        batch = journal_import.commit(preview, service=service, actor=request.user, file_name=pending["name"],
+        batch = case_actions.import_journal(preview, service=service, actor=request.user, file_name=pending["name"],
                                       file_hash=journal_import.digest(path),
                                       valid_only=request.POST.get("confirm") == "valid")
     except ValueError as error:

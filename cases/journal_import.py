@@ -13,31 +13,20 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from accounts.models import Agency
-from audit import log
 from lib import sheets
 from lib.errors import ActionError
-from people import registry
-from people.access import persons_of_services
 from people.matching import parse_date
-from people.models import Person
-from referrals.models import Referral, ReferralPerson, Situation
+from referrals.models import Situation
 
 from .models import (
-    Case,
-    CaseStatus,
-    ImportBatch,
     ImportedRow,
     OutcomeReport,
-    Participant,
-    Program,
     ProgramKind,
-    reserve_journal_numbers,
 )
 
 # Column → the names services give it (compared folded: lower case, ё → е, letters and digits only).
@@ -304,76 +293,6 @@ def template() -> bytes:
     notes.append(["Результат", "; ".join(names[0] for names in OUTCOMES.values())])
     notes.append(["Даты", "ДД.ММ.ГГГГ, ГГГГ-ММ-ДД или дата Excel"])
     return sheets.to_bytes(book)
-
-
-def _person(name_parts, birth, *, service, threshold=0.9):
-    """The record in the importing service's own part of the registry when the matcher is sure it is this
-    person, else a new record. Another service's record is never reused: the nightly duplicate scan tells both
-    coordinators «возможно, известен другой службе сети» instead."""
-    surname, name, patronymic = name_parts
-    fields = {"surname": surname, "name": name, "patronymic": patronymic, "birth_date": birth}
-    found = registry.lookup(fields, limit=1, within=persons_of_services({service.pk}))
-    if found and found[0][1] >= threshold:
-        return found[0][0], True
-    return Person.objects.create(**{k: v for k, v in fields.items() if v is not None}), False
-
-
-@transaction.atomic
-def commit(preview: Preview, *, service, actor, file_name, file_hash, valid_only=False):
-    """Write the checked rows. Unless valid_only, nothing is written when any row has errors."""
-    if preview.errors and not valid_only:
-        raise ValueError(_("The file has rows with errors: correct them or choose to import only the valid rows."))
-    batch = ImportBatch.objects.create(service=service, file_name=file_name[:200], file_hash=file_hash,
-                                       imported_by=actor, rows_total=len(preview.rows))
-    linked = 0
-    for row in preview.valid:
-        p = row.parsed
-        received = p["received_on"]
-        referral = Referral.objects.create(
-            agency=p["agency"] or service, author=actor, service=service, status=Referral.Status.ACCEPTED,
-            created_at=timezone.make_aware(datetime.datetime.combine(received, datetime.time(9))),
-            submitted_on=received, decided_at=timezone.make_aware(datetime.datetime.combine(received,
-                                                                                              datetime.time(10))),
-            decided_by=actor, situation=p["situation"], representative_consent=True,
-            description=p["description"] or _("Transferred from the service's journal (%(agency)s).")
-            % {"agency": p["agency_text"] or "—"})
-        child, known = _person(p["child"], p["child_birth"], service=service)
-        linked += known
-        ReferralPerson.objects.create(referral=referral, person=child, role=ReferralPerson.Role.CHILD)
-        people = [(child, Participant.Role.CHILD)]
-        if p["parent"] and p["parent"][1]:
-            parent, known = _person(p["parent"], None, service=service)
-            linked += known
-            if parent.pk != child.pk:
-                ReferralPerson.objects.create(referral=referral, person=parent, role=ReferralPerson.Role.PARENT)
-                people.append((parent, Participant.Role.REPRESENTATIVE))
-        finished = p["finished_on"] or p["started_on"] or received
-        case = Case.objects.create(referral=referral, service=service, year=received.year,
-                                   number=reserve_journal_numbers(service.pk, received.year),
-                                   status=CaseStatus.CLOSED, opened_on=received, closed_on=finished)
-        for person, role in people:
-            Participant.objects.create(case=case, person=person, role=role, is_minor=role == Participant.Role.CHILD)
-        if p["program"]:
-            Program.objects.create(case=case, kind=p["program"])
-        outcome = p["outcome"] or (OutcomeReport.Outcome.NOT_HELD if not p["program"] else
-                                   OutcomeReport.Outcome.NO_AGREEMENT)
-        signed = timezone.make_aware(datetime.datetime.combine(finished, datetime.time(12)))
-        OutcomeReport.objects.create(
-            case=case, held=bool(p["program"]) and outcome != OutcomeReport.Outcome.NOT_HELD,
-            program_kind=p["program"] or "", started_on=p["started_on"], finished_on=p["finished_on"],
-            minors=1, adults=len(people) - 1, outcome=outcome,
-            summary=_("Transferred from the service's journal."), drafted_by=actor, drafted_at=signed,
-            signed_by=actor, signed_at=signed)
-        Referral.objects.filter(pk=case.referral_id).update(answered_at=signed)
-        ImportedRow.objects.create(batch=batch, key=row.key, line=row.line, case=case)
-        log.record(actor, "journal.import.row", case, fields=["referral", "persons", "program", "report"])
-    batch.rows_imported = len(preview.valid)
-    batch.report = {"errors": [{"line": r.line, "errors": r.errors} for r in preview.errors],
-                    "skipped": [{"line": r.line, "reason": r.status} for r in preview.skipped],
-                    "persons_linked": linked}
-    batch.save()
-    log.record(actor, "journal.import", batch, fields=["rows_imported"])
-    return batch
 
 
 def digest(path):

@@ -5,10 +5,12 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from audit.models import AuditEvent
+from cases import actions as case_actions
 from cases import journal_import
 from cases.models import Case, ImportBatch
 from people.models import Person
@@ -69,11 +71,11 @@ def test_nothing_is_written_unless_every_row_is_valid_or_valid_rows_are_chosen(c
     path = messy_journal(tmp_path / "j.xlsx")
     preview = journal_import.check(journal_import.read(path), cast.service)
     with pytest.raises(ValueError):
-        journal_import.commit(preview, service=cast.service, actor=cast.coordinator, file_name="j.xlsx",
-                              file_hash="x")
+        case_actions.import_journal(preview, service=cast.service, actor=cast.coordinator, file_name="j.xlsx",
+                                    file_hash="x")
     assert not Case.objects.exists()
-    batch = journal_import.commit(preview, service=cast.service, actor=cast.coordinator, file_name="j.xlsx",
-                                  file_hash="x", valid_only=True)
+    batch = case_actions.import_journal(preview, service=cast.service, actor=cast.coordinator, file_name="j.xlsx",
+                                        file_hash="x", valid_only=True)
     assert batch.rows_imported == 5 and Case.objects.count() == 5
     case = Case.objects.get(referral__persons__person__surname="Семёнов")
     assert case.status == "closed" and case.year == 2023 and case.program.kind == "family_conference"
@@ -83,6 +85,11 @@ def test_nothing_is_written_unless_every_row_is_valid_or_valid_rows_are_chosen(c
     assert Case.objects.get(referral__persons__person__surname="Волков").report.held is False
     assert {e["line"] for e in batch.report["errors"]} == {9}
     assert AuditEvent.objects.filter(action="journal.import").exists()
+    # The answer went on paper: the referral owns no sent answer, and its page says so.
+    client = Client()
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("referral", args=[case.referral.code])).content.decode()
+    assert not hasattr(case.referral, "answer") and "ответ на направление был дан вне системы" in page
 
 
 def test_importing_the_same_file_again_adds_nothing(cast, tmp_path):

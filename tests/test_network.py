@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from cases import actions as case_actions
 from cases.models import Case, CaseStatus
 from safety.actions import open_notice
 
@@ -73,7 +74,7 @@ def _import(path, service, actor):
     from cases import journal_import
 
     preview = journal_import.check(journal_import.read(path), service)
-    return journal_import.commit(preview, service=service, actor=actor, file_name="j.xlsx", file_hash="h")
+    return case_actions.import_journal(preview, service=service, actor=actor, file_name="j.xlsx", file_hash="h")
 
 
 def test_another_service_importing_a_child_of_the_first_gets_its_own_record_and_no_data(

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.models import Agency, Role, User
+from cases import actions as case_actions
 from cases import journal_import
 
 
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         if actor is None:
             raise CommandError(_("The service has no coordinator to import in the name of."))
         try:
-            batch = journal_import.commit(preview, service=found, actor=actor, file_name=Path(file).name,
+            batch = case_actions.import_journal(preview, service=found, actor=actor, file_name=Path(file).name,
                                           file_hash=journal_import.digest(file), valid_only=valid_only)
         except ValueError as error:
             raise CommandError(str(error)) from error
