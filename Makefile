@@ -92,7 +92,7 @@ bench-load: setup
 # records, then the search-before-create look-up at 1 million persons on PostgreSQL.
 BENCH_VENV := .venv-bench
 MATCHING_DB ?= postgres://postgres@127.0.0.1:5432/opendoor_matching
-MATCHING_SIZES ?= 10000 1000000
+MATCHING_SIZES ?= 10000 100000 1000000
 $(BENCH_VENV)/.installed: bench/requirements-splink.txt
 	test -x $(BENCH_VENV)/bin/python || $(PY) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install -q --require-hashes -r bench/requirements-splink.txt
