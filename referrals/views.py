@@ -120,7 +120,8 @@ REFERRAL_PAGE_PARTS = []
 
 
 def add_referral_page_part(part):
-    REFERRAL_PAGE_PARTS.append(part)
+    if part not in REFERRAL_PAGE_PARTS:
+        REFERRAL_PAGE_PARTS.append(part)
 
 
 @login_required
