@@ -11,7 +11,7 @@ from cases.models import Case, CaseStatus
 from . import actions, summaries
 from .models import FacilitatorProfile, FacilitatorStatus, KnowledgeCategory, SupervisionSession, TrainingRecord
 
-# login, hours, status — the main service's facilitators (the trainee is in core/demo.ACCOUNTS as «stazher»).
+# login, hours, status — the main service's facilitators (the trainee is in demo/region.ACCOUNTS as «stazher»).
 TRAINING = {
     "vedushchiy": (FacilitatorStatus.TRAINER, [("Базовый курс ведущего восстановительных программ", 72, "2023-03-20"),
                                                ("Семейные восстановительные встречи", 36, "2024-10-11")]),
