@@ -56,6 +56,8 @@ class Command(BaseCommand):
             if connection.vendor == "postgresql":
                 plans.append({"page": title, "queries": [explain(q["sql"]) for q in queries.captured_queries
                                                          if q["sql"].startswith("SELECT")]})
+                if not plans[-1]["queries"]:  # answered from the cache: nothing to explain
+                    continue
                 worst = max(plans[-1]["queries"], key=lambda q: q["execution_ms"])
                 full = [scan for q in plans[-1]["queries"] for scan in q["scans"]
                         if scan["how"] == "Seq Scan" and scan["rows"] >= big]
