@@ -140,7 +140,6 @@ class RegionSettingsForm(ModelForm):
         help_texts = {"reminder_hour": _("0–23, local time. Empty: the value set at installation.")}
 
     def clean_base_url(self):
-
         url = (self.cleaned_data.get("base_url") or "").rstrip("/")
         if url and not (settings.DEBUG or settings.DEMO):
             parts = urlsplit(url)

@@ -169,8 +169,6 @@ def _role(text):
 def read_invitations(upload):
     """[{"line", "values", "errors"}] for an XLSX of people to invite: e-mail, surname, name, patronymic,
     position, organisation (short name as in the directory), role. An ActionError when it is not such a file."""
-
-
     rows = sheets.read_rows(upload, max_rows=1000, max_columns=20)
     header_at, positions = sheets.find_header(rows, INVITE_COLUMNS, INVITE_REQUIRED)
     if header_at is None:

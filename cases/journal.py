@@ -83,8 +83,6 @@ def journal_lines(cases):
 
 def describe_case_lines(lines):
     """Labels, facilitators and participant counts for one page of journal lines: two more queries."""
-
-
     ids = [line["pk"] for line in lines]
     names = defaultdict(list)
     for case_id, *name in (Case.facilitators.through.objects.filter(case_id__in=ids)

@@ -53,7 +53,6 @@ DEMO_HINT = "Для демонстрации на своём компьютер�
 
 
 def _current():
-
     settings.DEBUG  # noqa: B018 (loads the settings; an empty SECRET_KEY is read below without Django's own error)
     return problems(secret_key=settings._wrapped.SECRET_KEY, base_url=settings.OPENDOOR_BASE_URL,
                     secure_cookies=settings.SESSION_COOKIE_SECURE, allowed_hosts=settings.ALLOWED_HOSTS,
@@ -61,7 +60,6 @@ def _current():
 
 
 def _production():
-
     return not (settings.DEBUG or settings.DEMO)
 
 
@@ -76,8 +74,6 @@ def refuse_unsafe():
 def startup_check(app_configs=None, **kwargs):
     """A system check: in production every unsafe setting is an error, so runserver, migrate, the worker and
     `check` stop with the list."""
-
-
     # Commands that read only the code, never the region's data, run anywhere (a schema check in CI, translations).
     command = sys.argv[1] if len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") else ""
     if not _production() or command in CODE_ONLY_COMMANDS:

@@ -39,8 +39,6 @@ def requeue_stale(*, older_than=None):
 def daily_reminders():
     """The daily run: send today's reminders, depersonalise cases past retention, delete unconfirmed public
     registrations, schedule tomorrow."""
-
-
     sent = send_due_reminders()
     depersonalised = retention.run()
 
@@ -53,7 +51,6 @@ def daily_reminders():
 
 
 def _to_administrators(subject, body):
-
     admins = sorted({u.email for u in User.objects.filter(memberships__role=Role.ADMIN, is_active=True) if u.email})
     if admins:
         send_email_later(subject, body, admins)

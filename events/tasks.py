@@ -34,8 +34,6 @@ def render_certificates(batch_id):
 @task()
 def email_certificates(event_id):
     """Send each participant their certificate PDF, once."""
-
-
     for certificate in (Certificate.objects.filter(registration__event_id=event_id, pdf_ready=True,
                                                    emailed_at__isnull=True, revoked_at__isnull=True)
                         .select_related("registration__event").iterator(chunk_size=100)):

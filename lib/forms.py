@@ -42,7 +42,6 @@ class InputMixin:
 
 
 def harden(field, name=""):
-
     if getattr(field, "_input_layer", False):
         return field
     field._input_layer = True

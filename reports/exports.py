@@ -114,5 +114,4 @@ def as_xlsx(report, scope_label, previous=None):
 
 
 def as_pdf(report, previous, scope_label):
-
     return render_pdf("reports/pdf.html", report_context(report, previous, scope_label))

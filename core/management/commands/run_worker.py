@@ -9,7 +9,6 @@ class Command(BaseCommand):
     help = "Run the background worker (reminders, e-mail); schedules the daily reminder run first."
 
     def handle(self, *args, **options):
-
         # Work a killed worker left half done is taken up again (it resumes, it does not repeat).
         requeued = requeue_stale()
         if requeued:

@@ -18,7 +18,6 @@ class Command(BaseCommand):
         parser.add_argument("--new-key", action="store_true", help="print a new OPENDOOR_BACKUP_KEY and stop")
 
     def handle(self, *args, path=None, new_key=False, **options):
-
         if new_key:
             self.stdout.write(sealed.new_key())
             return
