@@ -12,7 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.serializers import sort_dependencies
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,6 +97,10 @@ class SchemaMismatch(RestoreError):
     """The backup belongs to another schema version; nothing was changed."""
 
 
+class UnreadableRecords(RestoreError):
+    """The backup's records do not load (a damaged or edited data file); nothing was changed."""
+
+
 def restore(source: Path) -> dict:
     """Replace the database and the files with the backup; check counts and checksums afterwards."""
     root = Path(settings.OPENDOOR_FILES_DIR)
@@ -114,17 +118,30 @@ def restore(source: Path) -> dict:
             raise SchemaMismatch(_("The backup was made by another version of the system (its database schema "
                                  "differs from this one). Install the version it was made with, or migrate this "
                                  "database to the same migrations, and restore again; nothing has been changed."))
-        call_command("flush", interactive=False, verbosity=0)
         data = Path(tmp) / DATA
         if not data.exists():  # a backup made before times were kept to the microsecond
             data = Path(tmp) / "data.json"
-        call_command("loaddata", str(data), verbosity=0)
+        # The records are replaced in one transaction: a data file that does not load, or loads other counts than
+        # the manifest says, leaves the database as it was.
+        with transaction.atomic():
+            call_command("flush", interactive=False, verbosity=0)
+            try:
+                call_command("loaddata", str(data), verbosity=0)
+            except Exception as error:  # noqa: BLE001 - any failure to load means the same to the operator
+                # Only the kind of error: Django's message may quote a record's values.
+                raise UnreadableRecords(_("The backup's records could not be loaded (%(kind)s): the file is damaged "
+                                          "or was edited. Nothing has been changed.")
+                                        % {"kind": type(error).__name__}) from None
+            restored = counts()
+            wrong = [f"{label}: {n} ≠ {restored.get(label)}" for label, n in manifest["counts"].items()
+                     if restored.get(label) != n]
+            if wrong:
+                raise RestoreError("; ".join(wrong))
         if root.exists():
             shutil.rmtree(root)
         if (Path(tmp) / "files").exists():
             shutil.copytree(Path(tmp) / "files", root)
-    problems = [f"{label}: {n} ≠ {counts().get(label)}" for label, n in manifest["counts"].items()
-                if counts().get(label) != n]
+    problems = []
     for name, digest in manifest["files"].items():
         path = root / name
         if not path.exists() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:

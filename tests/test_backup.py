@@ -153,6 +153,61 @@ def test_a_backup_of_another_schema_is_refused_and_nothing_changes(cast, make_ca
     assert counts() == before
 
 
+def _repacked(source, target, tmp_path, change):
+    """The backup's archive opened and written again unsealed, each member passed through change(name, data)."""
+    import io
+    import tarfile
+
+    from lib import sealed
+
+    opened = tmp_path / "opened-again.tar.gz"
+    sealed.open_file(source, opened)
+    with tarfile.open(opened) as archive, tarfile.open(target, "w:gz") as out:
+        for member in archive.getmembers():
+            data = archive.extractfile(member).read() if member.isfile() else None
+            if data is not None:
+                name, data = change(member.name, data)
+                member.name, member.size = name, len(data)
+            out.addfile(member, io.BytesIO(data) if data is not None else None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_in_the_earlier_format_restores_and_a_corrupt_time_changes_nothing(cast, make_case, settings,
+                                                                                     tmp_path):
+    """Backups made before times were kept to the microsecond hold Django's data.json: they still restore. A
+    data file whose time cannot be read is refused by loaddata and the database is left as it was."""
+    from django.core import serializers
+
+    settings.OPENDOOR_FILES_DIR = str(tmp_path / "files")
+    make_case(upto=CaseStatus.CLOSED)
+    target = tmp_path / "backup.tar.gz"
+    call_command("backup", str(target))
+    before, rows = counts(), snapshot()
+
+    def as_old_format(name, data):
+        if name != "data.backup":
+            return name, data
+        objects = serializers.deserialize("backup", data.decode())
+        return "data.json", serializers.serialize("json", (o.object for o in objects),
+                                                  use_natural_foreign_keys=True).encode()
+
+    old = tmp_path / "old.tar.gz"
+    _repacked(target, old, tmp_path, as_old_format)
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore", str(old), "--yes")
+    assert counts() == before
+    rows_after_old_restore = snapshot()
+    assert rows_after_old_restore.keys() == rows.keys()  # restored; times to the millisecond, as such backups held
+
+    broken = tmp_path / "broken.tar.gz"
+    _repacked(target, broken, tmp_path, lambda name, data: (
+        name, data.replace(b'"signed_at": "', b'"signed_at": "not a time ', 1) if name == "data.backup" else data))
+    with pytest.raises(CommandError, match="Не удалось загрузить.*Ничего не изменено") as refused:
+        call_command("restore", str(broken), "--yes")
+    assert "not a time" not in str(refused.value)  # the data file's content is not repeated to the operator
+    assert counts() == before and snapshot() == rows_after_old_restore
+
+
 def test_sealed_files_refuse_a_wrong_key_an_altered_byte_and_a_cut_end(tmp_path, settings):
     from lib import sealed
     from lib.errors import ActionError

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from lib.errors import ActionError
-from ops.backup import RestoreError, SchemaMismatch, restore
+from ops.backup import RestoreError, SchemaMismatch, UnreadableRecords, restore
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
             raise CommandError(_("Restoring replaces all current data. Repeat the command with --yes."))
         try:
             manifest = restore(Path(path))
-        except (SchemaMismatch, ActionError) as error:
+        except (SchemaMismatch, UnreadableRecords, ActionError) as error:
             raise CommandError(str(error)) from None
         except RestoreError as error:
             raise CommandError(_("The restored data does not match the manifest: %(error)s") % {"error": error}) \
