@@ -25,7 +25,6 @@ from referrals.models import Referral, ReferralPerson, SentAnswer
 from referrals.signals import referral_changed
 
 from . import documents
-from .letter import answer_facts
 from .models import (
     CASE_TRANSITIONS,
     OPEN_STATES,
@@ -602,13 +601,13 @@ def sign_report(case, *, actor):
 def send_answer(case):
     """Write the answer the referring agency receives (referrals.SentAnswer): the facts, the information and both
     documents as they are at this moment. The referral's pages and the downloads read only this record."""
-    report = case.report
-    position, name = documents.signature(case.service, report.signed_by)
+    report, context = case.report, documents.report_context(case)
+    position, name = context["signature"]
     return SentAnswer.objects.update_or_create(referral_id=case.referral_id, defaults={
         "signed_at": report.signed_at, "signature": f"{position} — {name}" if name else position,
-        "facts": [[str(label), str(value)] for label, value in answer_facts(report)],
-        "summary": report.summary, "pdf": documents.report_pdf(case), "docx": documents.report_docx(case),
-        "sent_at": timezone.now(),
+        "facts": [[str(label), str(value)] for label, value in context["facts"]],
+        "summary": report.summary, "pdf": documents.report_pdf(case, context),
+        "docx": documents.report_docx(case, context), "sent_at": timezone.now(),
     })[0]
 
 

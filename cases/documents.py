@@ -10,7 +10,7 @@ from accounts.models import Role, User
 from lib import sheets
 from lib.pdf import render_pdf
 
-from .letter import letter
+from .letter import answer_facts, letter
 
 
 def _coordinator(case):
@@ -23,6 +23,7 @@ def report_context(case):
     shareable = agreement is not None and case.agreement_shareable()
     return {
         "case": case, "report": report, "referral": case.referral, "service": case.service,
+        "facts": answer_facts(report),  # the same rows in the PDF, the letter and the referral's page
         "agreement": agreement if shareable else None,
         "agreement_withheld": agreement is not None and not shareable,
         "items": agreement.items.all() if shareable else [],
@@ -47,8 +48,8 @@ def letterhead_line(service):
     return ", ".join(p for p in (service.address, service.phone, service.email) if p)
 
 
-def report_pdf(case):
-    return render_pdf("cases/docs/report.html", report_context(case))
+def report_pdf(case, context=None):
+    return render_pdf("cases/docs/report.html", context or report_context(case))
 
 
 def agreement_pdf(case):
@@ -69,9 +70,9 @@ def card_pdf(case):
     })
 
 
-def report_docx(case):
+def report_docx(case, context=None):
     """The letter to the referring agency (ГОСТ Р 7.0.97-2016) from the service's DOCX template (cases/letter.py)."""
-    return letter(report_context(case))
+    return letter(context or report_context(case))
 
 
 JOURNAL_COLUMNS = [

@@ -28,7 +28,7 @@ def context(ctx):
     position, name = ctx["signature"]
     drafted_by = report.drafted_by
     signed = timezone.localtime(report.signed_at or timezone.now())
-    rows = answer_facts(report)
+    rows = ctx["facts"]
     agreement = ctx["agreement"]
     if agreement:
         agreement_intro = _("Agreement of the parties of %(date)s (shared with the consent of every party):") % {

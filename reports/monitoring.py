@@ -63,7 +63,7 @@ class Scope:
 
 
 def _aggregate(queryset, **aggregates):
-    """`aggregate()` as a lazy queryset of one row (grouped by a constant): every figure is a queryset."""
+    """`aggregate()` as a lazy queryset of one row (grouped by a constant)."""
     return queryset.annotate(_one=Value(1)).values("_one").annotate(**aggregates).values_list(*aggregates).order_by()
 
 
