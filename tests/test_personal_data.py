@@ -126,6 +126,8 @@ def test_retention_reaches_everything_and_keeps_the_statistics(cast, make_case, 
     referrer = Client()
     referrer.force_login(cast.secretary)
     assert referrer.get(reverse("referral_report", args=[old.referral.code, "pdf"])).status_code == 404
+    assert reverse("referral_report", args=[old.referral.code, "pdf"]) not in referrer.get(
+        reverse("referral", args=[old.referral.code])).content.decode()  # no link to a document that is gone
     # The other family keeps everything.
     assert kept.referral.persons.get(role="child").person.surname == "Смирнов"
     assert kept.meetings.filter(notes="CONFIDENTIAL-MEETING-NOTES").exists()
